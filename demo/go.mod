@@ -1,0 +1,3 @@
+module example.com/gowarden-demo
+
+go 1.19

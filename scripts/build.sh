@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds target/gowarden.jar when any source changed since the last build; quiet when up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+jar=target/gowarden.jar
+if [ -f "$jar" ] && [ -z "$(find src pom.xml scripts/build-bpf.sh -newer "$jar" -print -quit)" ]; then
+  exit 0
+fi
+echo "gowarden: building ..." >&2
+if ! mvn -B -q -DskipTests package >target-build.log 2>&1; then
+  cat target-build.log >&2
+  echo "gowarden: build failed (log above, also in target-build.log)" >&2
+  exit 1
+fi
+rm -f target-build.log

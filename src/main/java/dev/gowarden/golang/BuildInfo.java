@@ -1,0 +1,131 @@
+package dev.gowarden.golang;
+
+import dev.gowarden.elf.ElfFile;
+import dev.gowarden.elf.ElfFormatException;
+import dev.gowarden.elf.Section;
+import dev.gowarden.elf.Segment;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Go build information from {@code .go.buildinfo}: the Go version, the main module and the build settings.
+ * Reads the pointer format (Go 1.13–1.17) and the inline format (1.18+); finds the blob by section name or,
+ * without section headers, by its magic at a 16-byte boundary in the first writable segment.
+ */
+public record BuildInfo(GoVersion goVersion, String mainPackage, String mainModule, Map<String, String> settings) {
+    private static final byte[] MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
+    private static final int SCAN_LIMIT = 64 * 1024;
+
+    /** Reads build info, or empty when the binary has none (not Go, or Go older than 1.13). */
+    public static Optional<BuildInfo> read(ElfFile elf) {
+        Optional<Long> blob = locate(elf);
+        if (blob.isEmpty()) {
+            return Optional.empty();
+        }
+        long off = blob.get();
+        int ptrSize = elf.u8(off + 14);
+        int flags = elf.u8(off + 15);
+        if (ptrSize != 4 && ptrSize != 8) {
+            throw new ElfFormatException(elf.path(), "Go build info has pointer size " + ptrSize);
+        }
+        String version;
+        String modinfo;
+        if ((flags & 0x2) != 0) {
+            long[] cursor = {off + 32};
+            version = readVarString(elf, cursor);
+            modinfo = readVarString(elf, cursor);
+        } else {
+            long versionAddr = ptrSize == 8 ? elf.u64(off + 16) : elf.u32(off + 16);
+            long modAddr = ptrSize == 8 ? elf.u64(off + 16 + ptrSize) : elf.u32(off + 16 + ptrSize);
+            version = readGoString(elf, versionAddr, ptrSize);
+            modinfo = readGoString(elf, modAddr, ptrSize);
+        }
+        if (modinfo.length() >= 33 && modinfo.charAt(modinfo.length() - 17) == '\n') {
+            modinfo = modinfo.substring(16, modinfo.length() - 16);
+        }
+        String path = "";
+        String mod = "";
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String line : modinfo.split("\n")) {
+            String[] f = line.split("\t");
+            switch (f[0]) {
+                case "path" -> path = f.length > 1 ? f[1] : "";
+                case "mod" -> mod = f.length > 1 ? f[1] : "";
+                case "build" -> {
+                    if (f.length > 1) {
+                        int eq = f[1].indexOf('=');
+                        if (eq > 0) settings.put(f[1].substring(0, eq), f[1].substring(eq + 1));
+                    }
+                }
+                default -> { }
+            }
+        }
+        GoVersion v;
+        try {
+            v = GoVersion.parse(version);
+        } catch (IllegalArgumentException e) {
+            throw new ElfFormatException(elf.path(), "Go build info holds an unreadable version '" + version + "'");
+        }
+        return Optional.of(new BuildInfo(v, path, mod, Map.copyOf(settings)));
+    }
+
+    private static Optional<Long> locate(ElfFile elf) {
+        Optional<Section> s = elf.section(".go.buildinfo");
+        if (s.isPresent() && s.get().hasFileData() && s.get().size() >= 32 && hasMagic(elf, s.get().offset())) {
+            return Optional.of(s.get().offset());
+        }
+        for (Segment seg : elf.segments()) {
+            if (!seg.isLoad() || !seg.isWritable() || seg.isExecutable()) {
+                continue;
+            }
+            long limit = Math.min(seg.fileSize(), SCAN_LIMIT);
+            for (long o = 0; o + 32 <= limit; o += 16) {
+                if (hasMagic(elf, seg.offset() + o)) {
+                    return Optional.of(seg.offset() + o);
+                }
+            }
+            break;
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasMagic(ElfFile elf, long off) {
+        if (off + MAGIC.length > elf.size()) return false;
+        MemorySegment m = elf.slice(off, MAGIC.length, "build info magic");
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (m.get(ValueLayout.JAVA_BYTE, i) != MAGIC[i]) return false;
+        }
+        return true;
+    }
+
+    private static String readVarString(ElfFile elf, long[] cursor) {
+        long len = 0;
+        int shift = 0;
+        while (true) {
+            int b = elf.u8(cursor[0]++);
+            len |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) break;
+            shift += 7;
+            if (shift > 35) throw new ElfFormatException(elf.path(), "Go build info has a malformed length varint");
+        }
+        MemorySegment bytes = elf.slice(cursor[0], len, "Go build info string");
+        cursor[0] += len;
+        return new String(bytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    private static String readGoString(ElfFile elf, long headerAddr, int ptrSize) {
+        MemorySegment hdr = elf.sliceAtAddress(headerAddr, 2L * ptrSize, "Go build info string header");
+        long ptr = ptrSize == 8 ? hdr.get(ValueLayout.JAVA_LONG_UNALIGNED, 0) : Integer.toUnsignedLong(hdr.get(ValueLayout.JAVA_INT_UNALIGNED, 0));
+        long len = ptrSize == 8 ? hdr.get(ValueLayout.JAVA_LONG_UNALIGNED, 8) : Integer.toUnsignedLong(hdr.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
+        if (len < 0 || len > 1 << 24) {
+            throw new ElfFormatException(elf.path(), "Go build info string has absurd length " + len);
+        }
+        if (len == 0) return "";
+        return new String(elf.sliceAtAddress(ptr, len, "Go build info string").toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+}
