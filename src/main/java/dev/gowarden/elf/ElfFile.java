@@ -41,6 +41,8 @@ public final class ElfFile implements AutoCloseable {
     private final List<Section> sections;
     private List<ElfSymbol> symtab;
     private List<ElfSymbol> dynsym;
+    private Optional<ElfSymbolTable> symtabView;
+    private List<ElfNote> notes;
 
     private ElfFile(Path path, Arena arena, MemorySegment data) {
         this.path = path;
@@ -149,6 +151,139 @@ public final class ElfFile implements AutoCloseable {
             dynsym = readSymbols(Section.SHT_DYNSYM);
         }
         return dynsym;
+    }
+
+    /**
+     * An index-based view of {@code .symtab} that decodes nothing up front (cheap for 100,000 symbols);
+     * empty for a stripped binary. A table or string table outside the file is an {@link ElfFormatException}.
+     */
+    public synchronized Optional<ElfSymbolTable> symbolTable() {
+        if (symtabView == null) {
+            symtabView = Optional.empty();
+            for (Section s : sections) {
+                if (s.type() != Section.SHT_SYMTAB) {
+                    continue;
+                }
+                if (s.link() >= sections.size()) {
+                    throw new ElfFormatException(path, "symbol table " + s.name() + " links to missing string table " + s.link());
+                }
+                Section strtab = sections.get(s.link());
+                long entsize = s.entsize() == 0 ? 24 : s.entsize();
+                if (entsize < 24) {
+                    throw new ElfFormatException(path, "symbol table " + s.name() + " has entry size " + entsize + " (< 24)");
+                }
+                MemorySegment syms = slice(s.offset(), s.size(), "symbol table " + s.name());
+                MemorySegment strs = slice(strtab.offset(), strtab.size(), "string table " + strtab.name());
+                symtabView = Optional.of(new ElfSymbolTable(syms, strs, entsize));
+                break;
+            }
+        }
+        return symtabView;
+    }
+
+    /** True when the file has a non-empty {@code .symtab} (it is not stripped). */
+    public boolean hasSymbolTable() {
+        return symbolTable().map(t -> t.count() > 0).orElse(false);
+    }
+
+    /**
+     * The notes of the file: from {@code SHT_NOTE} sections, or from {@code PT_NOTE} segments when the file has
+     * no section headers. Malformed notes end the walk of their container (a note cannot be trusted past a bad size).
+     */
+    public synchronized List<ElfNote> notes() {
+        if (notes == null) {
+            List<ElfNote> list = new ArrayList<>();
+            boolean fromSections = false;
+            for (Section s : sections) {
+                if (s.type() == Section.SHT_NOTE && s.hasFileData()) {
+                    fromSections = true;
+                    readNotes(s.offset(), s.size(), list);
+                }
+            }
+            if (!fromSections) {
+                for (Segment s : segments) {
+                    if (s.type() == Segment.PT_NOTE) {
+                        readNotes(s.offset(), s.fileSize(), list);
+                    }
+                }
+            }
+            notes = Collections.unmodifiableList(list);
+        }
+        return notes;
+    }
+
+    /** The Go build ID (note "Go", type 4), e.g. {@code "abc/def/ghi/jkl"}. */
+    public Optional<String> goBuildId() {
+        for (ElfNote n : notes()) {
+            if (n.name().equals("Go") && n.type() == ElfNote.NT_GO_BUILDID) {
+                return Optional.of(new String(n.desc(), StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The GNU build ID (note "GNU", type 3) as lower-case hex. */
+    public Optional<String> gnuBuildId() {
+        for (ElfNote n : notes()) {
+            if (n.name().equals("GNU") && n.type() == ElfNote.NT_GNU_BUILD_ID) {
+                return Optional.of(java.util.HexFormat.of().formatHex(n.desc()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void readNotes(long off, long size, List<ElfNote> out) {
+        if (off < 0 || size < 0 || off > data.byteSize() || size > data.byteSize() - off) {
+            return;
+        }
+        long p = off;
+        long end = off + size;
+        while (end - p >= 12) {
+            long namesz = u32(p);
+            long descsz = u32(p + 4);
+            int type = (int) u32(p + 8);
+            long nameOff = p + 12;
+            long descOff = nameOff + align4(namesz);
+            long next = descOff + align4(descsz);
+            if (namesz > size || descsz > size || next > end) {
+                return;
+            }
+            int nameLen = (int) namesz;
+            while (nameLen > 0 && data.get(ValueLayout.JAVA_BYTE, nameOff + nameLen - 1) == 0) {
+                nameLen--;
+            }
+            String name = new String(data.asSlice(nameOff, nameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+            out.add(new ElfNote(name, type, data.asSlice(descOff, descsz).toArray(ValueLayout.JAVA_BYTE)));
+            p = next;
+        }
+    }
+
+    private static long align4(long v) {
+        return (v + 3) & ~3L;
+    }
+
+    /**
+     * The addend of a dynamic {@code R_*_RELATIVE} relocation (x86-64 type 8, aarch64 type 1027) whose target is
+     * {@code vaddr}, from the {@code SHT_RELA} sections. In a PIE file that the linker left unrelocated this addend,
+     * not the stored word, is the link-time value.
+     */
+    public Optional<Long> relativeRelocationAddend(long vaddr) {
+        int relative = machine == EM_AARCH64 ? 1027 : 8;
+        for (Section s : sections) {
+            if (s.type() != Section.SHT_RELA || !s.hasFileData()) {
+                continue;
+            }
+            long ent = s.entsize() == 0 ? 24 : s.entsize();
+            if (ent < 24 || s.offset() < 0 || s.size() < 0 || s.offset() > data.byteSize() || s.size() > data.byteSize() - s.offset()) {
+                continue;
+            }
+            for (long p = s.offset(); p + 24 <= s.offset() + s.size(); p += ent) {
+                if (u64(p) == vaddr && (u64(p + 8) & 0xffffffffL) == relative) {
+                    return Optional.of(u64(p + 16));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The PT_LOAD segment whose file-backed bytes hold {@code vaddr}. */

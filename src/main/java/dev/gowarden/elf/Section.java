@@ -6,6 +6,7 @@ public record Section(String name, int type, long flags, long addr, long offset,
     public static final int SHT_SYMTAB = 2;
     public static final int SHT_DYNSYM = 11;
     public static final int SHT_NOTE = 7;
+    public static final int SHT_RELA = 4;
     public static final long SHF_WRITE = 0x1;
     public static final long SHF_ALLOC = 0x2;
     public static final long SHF_EXECINSTR = 0x4;

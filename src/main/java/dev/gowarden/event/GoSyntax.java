@@ -1,0 +1,82 @@
+package dev.gowarden.event;
+
+import java.nio.charset.StandardCharsets;
+
+/** Prints decoded values the way Go source would write them ("hello", 0xc000010000, {A: 1}). */
+public final class GoSyntax {
+    private GoSyntax() {
+    }
+
+    public static void append(StringBuilder sb, GoValue v) {
+        switch (v) {
+            case GoValue.Int i -> sb.append(i.value());
+            case GoValue.Uint u -> sb.append(Long.toUnsignedString(u.value()));
+            case GoValue.Bool b -> sb.append(b.value());
+            case GoValue.Float f -> sb.append(f.value());
+            case GoValue.Pointer p -> {
+                if (p.address() == 0) sb.append("nil");
+                else sb.append("0x").append(Long.toHexString(p.address()));
+            }
+            case GoValue.Str s -> {
+                quote(sb, s.text());
+                if (s.truncated()) sb.append("...(").append(s.length()).append(" bytes, truncated)");
+            }
+            case GoValue.Bytes b -> {
+                sb.append("[]byte(");
+                quote(sb, new String(b.bytes(), StandardCharsets.UTF_8));
+                sb.append(')');
+                if (b.truncated()) sb.append("...(").append(b.length()).append(" bytes, truncated)");
+            }
+            case GoValue.Slice s -> sb.append("[]{len=").append(s.length()).append(" cap=").append(s.capacity())
+                    .append(" data=0x").append(Long.toHexString(s.data())).append('}');
+            case GoValue.Interface i -> {
+                if (i.type() == 0) sb.append("nil");
+                else sb.append("(type=0x").append(Long.toHexString(i.type())).append(" data=0x").append(Long.toHexString(i.data())).append(')');
+            }
+            case GoValue.Struct s -> {
+                sb.append('{');
+                for (int i = 0; i < s.fields().size(); i++) {
+                    if (i > 0) sb.append(", ");
+                    sb.append(s.fields().get(i).name()).append(": ");
+                    append(sb, s.fields().get(i).value());
+                }
+                sb.append('}');
+            }
+            case GoValue.Array a -> {
+                sb.append('[');
+                for (int i = 0; i < a.elements().size(); i++) {
+                    if (i > 0) sb.append(", ");
+                    append(sb, a.elements().get(i));
+                }
+                sb.append(']');
+            }
+            case GoValue.Unreadable u -> sb.append("<unreadable: ").append(u.reason()).append('>');
+        }
+    }
+
+    public static String toString(GoValue v) {
+        StringBuilder sb = new StringBuilder();
+        append(sb, v);
+        return sb.toString();
+    }
+
+    /** Go's strconv.Quote for the characters that matter in a terminal. */
+    static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

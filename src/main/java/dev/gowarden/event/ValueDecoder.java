@@ -1,0 +1,144 @@
+package dev.gowarden.event;
+
+import dev.gowarden.abi.GoType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds a Go value from an {@link EventRecord} following a {@link ValuePlan}. Compiled once per probe into a
+ * tree of small decoders, so the per-event work is a few array reads.
+ */
+@FunctionalInterface
+public interface ValueDecoder {
+    GoValue decode(EventRecord r);
+
+    static ValueDecoder compile(ValuePlan plan) {
+        Map<Long, ValuePlan.PlacedWord> byOffset = new HashMap<>();
+        for (ValuePlan.PlacedWord w : plan.words()) byOffset.put(w.valueOffset(), w);
+        return compile(plan.type(), 0, byOffset, plan);
+    }
+
+    private static ValueDecoder compile(GoType type, long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan) {
+        return switch (type) {
+            case GoType.Basic b -> switch (b.kind()) {
+                case STRING -> stringDecoder(off, words, plan);
+                case BOOL -> word(off, words, plan, w -> (r, v) -> new GoValue.Bool((v & 0xff) != 0));
+                case FLOAT32 -> word(off, words, plan, w -> (r, v) -> new GoValue.Float(java.lang.Float.intBitsToFloat((int) v)));
+                case FLOAT64 -> word(off, words, plan, w -> (r, v) -> new GoValue.Float(Double.longBitsToDouble(v)));
+                case COMPLEX64 -> array(List.of(compile(new GoType.Basic(GoType.Kind.FLOAT32, "float32"), off, words, plan),
+                        compile(new GoType.Basic(GoType.Kind.FLOAT32, "float32"), off + 4, words, plan)));
+                case COMPLEX128 -> array(List.of(compile(new GoType.Basic(GoType.Kind.FLOAT64, "float64"), off, words, plan),
+                        compile(new GoType.Basic(GoType.Kind.FLOAT64, "float64"), off + 8, words, plan)));
+                case UNSAFE_POINTER -> word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
+                default -> {
+                    int bits = (int) b.size() * 8;
+                    if (b.kind().isSigned()) {
+                        yield word(off, words, plan, w -> (r, v) -> new GoValue.Int(bits == 64 ? v : (v << (64 - bits)) >> (64 - bits)));
+                    }
+                    yield word(off, words, plan, w -> (r, v) -> new GoValue.Uint(bits == 64 ? v : v & ((1L << bits) - 1)));
+                }
+            };
+            case GoType.Pointer p -> word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
+            case GoType.Interface i -> {
+                ValueDecoder t = word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
+                ValueDecoder d = word(off + 8, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
+                yield r -> {
+                    GoValue tv = t.decode(r);
+                    GoValue dv = d.decode(r);
+                    if (tv instanceof GoValue.Unreadable u) return u;
+                    if (dv instanceof GoValue.Unreadable u) return u;
+                    return new GoValue.Interface(((GoValue.Pointer) tv).address(), ((GoValue.Pointer) dv).address());
+                };
+            }
+            case GoType.Slice s -> sliceDecoder(s, off, words, plan);
+            case GoType.Array a -> {
+                List<ValueDecoder> elems = new ArrayList<>();
+                for (long i = 0; i < a.length(); i++) elems.add(compile(a.elem(), off + i * a.elem().size(), words, plan));
+                yield array(elems);
+            }
+            case GoType.Struct st -> {
+                List<String> names = new ArrayList<>();
+                List<ValueDecoder> decs = new ArrayList<>();
+                for (GoType.Field f : st.fields()) {
+                    names.add(f.name());
+                    decs.add(compile(f.type(), off + f.offset(), words, plan));
+                }
+                yield r -> {
+                    List<GoValue.Field> fields = new ArrayList<>(decs.size());
+                    for (int i = 0; i < decs.size(); i++) fields.add(new GoValue.Field(names.get(i), decs.get(i).decode(r)));
+                    return new GoValue.Struct(fields);
+                };
+            }
+        };
+    }
+
+    private static ValueDecoder array(List<ValueDecoder> elems) {
+        return r -> {
+            List<GoValue> out = new ArrayList<>(elems.size());
+            for (ValueDecoder d : elems) out.add(d.decode(r));
+            return new GoValue.Array(out);
+        };
+    }
+
+    interface WordFn {
+        GoValue apply(EventRecord r, long value);
+    }
+
+    private static ValueDecoder word(long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan,
+                                     java.util.function.Function<ValuePlan.PlacedWord, WordFn> fn) {
+        ValuePlan.PlacedWord w = words.get(off);
+        if (w == null) {
+            GoValue.Unreadable u = new GoValue.Unreadable(plan.missing().getOrDefault(off, "not captured"));
+            return r -> u;
+        }
+        WordFn f = fn.apply(w);
+        int idx = w.wordIndex();
+        return r -> idx < r.wordCount() ? f.apply(r, r.word(idx)) : new GoValue.Unreadable("not captured");
+    }
+
+    private static ValueDecoder stringDecoder(long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan) {
+        ValuePlan.PlacedWord ptr = words.get(off);
+        ValuePlan.PlacedWord len = words.get(off + 8);
+        if (ptr == null || len == null) {
+            GoValue.Unreadable u = new GoValue.Unreadable(plan.missing().getOrDefault(off, "not captured"));
+            return r -> u;
+        }
+        Integer copy = plan.copies().get(off);
+        int p = ptr.wordIndex();
+        int l = len.wordIndex();
+        return r -> {
+            long address = r.word(p);
+            long length = r.word(l);
+            if (length == 0) return new GoValue.Str("", 0, false);
+            if (copy == null || copy >= r.copyCount()) return new GoValue.Unreadable("contents not captured (too many strings in one probe)");
+            if (r.copyStatus(copy) != 0 || address == 0 || length < 0) {
+                return new GoValue.Unreadable(String.format("cannot read %d bytes at 0x%x", length, address));
+            }
+            return new GoValue.Str(r.copyString(copy), length, r.copyLength(copy) < length);
+        };
+    }
+
+    private static ValueDecoder sliceDecoder(GoType.Slice s, long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan) {
+        ValuePlan.PlacedWord ptr = words.get(off);
+        ValuePlan.PlacedWord len = words.get(off + 8);
+        ValuePlan.PlacedWord cap = words.get(off + 16);
+        if (ptr == null || len == null || cap == null) {
+            GoValue.Unreadable u = new GoValue.Unreadable(plan.missing().getOrDefault(off, "not captured"));
+            return r -> u;
+        }
+        Integer copy = plan.copies().get(off);
+        boolean bytes = s.elem() instanceof GoType.Basic b && b.kind() == GoType.Kind.UINT8;
+        return r -> {
+            long address = r.word(ptr.wordIndex());
+            long length = r.word(len.wordIndex());
+            long capacity = r.word(cap.wordIndex());
+            if (!bytes || copy == null || copy >= r.copyCount()) return new GoValue.Slice(address, length, capacity);
+            if (length == 0) return new GoValue.Bytes(new byte[0], 0, capacity, false);
+            if (r.copyStatus(copy) != 0) return new GoValue.Unreadable(String.format("cannot read %d bytes at 0x%x", length, address));
+            return new GoValue.Bytes(r.copyBytes(copy), length, capacity, r.copyLength(copy) < length);
+        };
+    }
+}

@@ -1,0 +1,182 @@
+package dev.gowarden.sensor;
+
+import dev.gowarden.abi.Signature;
+import dev.gowarden.bpf.BpfException;
+import dev.gowarden.bpf.BpfMap;
+import dev.gowarden.bpf.BpfObject;
+import dev.gowarden.bpf.BpfProgram;
+import dev.gowarden.bpf.RingBuffer;
+import dev.gowarden.event.EventRecord;
+import dev.gowarden.event.GoCallEvent;
+import dev.gowarden.event.GoValue;
+import dev.gowarden.event.TracedFunction;
+import dev.gowarden.event.ValueDecoder;
+import dev.gowarden.golang.CodeAnalyzer;
+import dev.gowarden.golang.GoBinary;
+import dev.gowarden.golang.GoFunction;
+import dev.gowarden.golang.ProbePoints;
+import dev.gowarden.link.Attacher;
+import dev.gowarden.link.Link;
+import dev.gowarden.link.UprobeTarget;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Traces Go functions: owns the go_trace BPF object, its ring buffer and every link it attaches. One instance
+ * serves any number of functions in any number of binaries; each probe's id is its BPF cookie and its index
+ * in probe_specs. Closing detaches everything.
+ */
+public final class GoTraceSensor implements AutoCloseable {
+    /** Settings: ring buffer size (bytes, power of two), how probes attach, max string bytes captured. */
+    public record Options(int ringBytes, Attacher.Mode attachMode, int stringSize) {
+        public static Options defaults() {
+            return new Options(4 << 20, Attacher.Mode.AUTO, 256);
+        }
+    }
+
+    /** Counters for status output and tests. */
+    public record Stats(long events, long dropped, long discarded, int probes, int links) {
+    }
+
+    private record Probe(TracedFunction function, ValueDecoder[] decoders) {
+    }
+
+    private final Options options;
+    private final BpfObject object;
+    private final RingBuffer ring;
+    private final Attacher attacher;
+    private final BpfMap specs;
+    private final BpfMap drops;
+    private final List<Link> links = new ArrayList<>();
+    private final List<Probe> probes = new ArrayList<>();
+    private final EventRecord view = new EventRecord();
+    private final long monoToEpochNanos;
+    private Link forkTracker;
+    private boolean closed;
+
+    public GoTraceSensor(Options options) {
+        this.options = options;
+        BpfObject obj = BpfObject.fromResource("go_trace");
+        try {
+            obj.maxEntries("events", options.ringBytes()).onlyLoad("go_uprobe", "track_fork").load();
+            this.specs = obj.map("probe_specs");
+            this.drops = obj.map("drops");
+            this.ring = new RingBuffer(obj.map("events"));
+        } catch (RuntimeException e) {
+            obj.close();
+            throw e;
+        }
+        this.object = obj;
+        this.attacher = new Attacher(options.attachMode());
+        java.time.Instant now = java.time.Instant.now();
+        this.monoToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+    }
+
+    /**
+     * Plans and attaches a probe: at function entry (past the stack check, so each call fires once) for
+     * ENTRY, at every RET for RETURN. Returns the traced function, whose id events carry.
+     */
+    public TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid) {
+        int id = probes.size();
+        if (id >= specs.maxEntries()) {
+            throw new BpfException("too many probes: probe_specs holds " + specs.maxEntries());
+        }
+        ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize());
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] bytes = planned.spec().encode();
+            MemorySegment value = arena.allocate(bytes.length, 8);
+            MemorySegment.copy(bytes, 0, value, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            specs.updateInt(id, value);
+        }
+        ValueDecoder[] decoders = planned.function().values().stream().map(ValueDecoder::compile).toArray(ValueDecoder[]::new);
+        probes.add(new Probe(planned.function(), decoders));
+
+        ProbePoints points = CodeAnalyzer.analyze(bin, fn);
+        List<Long> addresses = kind == TracedFunction.Kind.ENTRY ? List.of(points.body()) : points.returns();
+        if (addresses.isEmpty()) {
+            throw new BpfException(fn.name() + " has no RET instruction (it never returns normally): cannot probe its return");
+        }
+        BpfProgram prog = object.program("go_uprobe");
+        Path path = bin.path().toAbsolutePath();
+        for (long addr : addresses) {
+            long off = bin.elf().fileOffset(addr);
+            UprobeTarget t = new UprobeTarget(path, off, 0, pid > 0 ? pid : UprobeTarget.ALL_PROCESSES, id, false);
+            links.add(attacher.uprobe(prog, t));
+        }
+        return planned.function();
+    }
+
+    /** Restricts events to the given processes (and their descendants, followed through fork). */
+    public void restrictTo(List<Integer> tgids) {
+        try (Arena arena = Arena.ofConfined()) {
+            BpfMap targets = object.map("target_tgids");
+            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1);
+            for (int tgid : tgids) targets.update(arena.allocateFrom(ValueLayout.JAVA_INT, tgid), one, BpfMap.ANY);
+            MemorySegment cfg = arena.allocate(8, 8);
+            cfg.set(ValueLayout.JAVA_INT, 0, 1);
+            object.map("config").updateInt(0, cfg);
+        }
+        if (forkTracker == null) {
+            forkTracker = RawTracepoint.attach(object.program("track_fork"), "sched_process_fork");
+        }
+    }
+
+    /** Adds a process to the traced set (after {@link #restrictTo}). */
+    public void addProcess(int tgid) {
+        try (Arena arena = Arena.ofConfined()) {
+            object.map("target_tgids").update(arena.allocateFrom(ValueLayout.JAVA_INT, tgid),
+                    arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1), BpfMap.ANY);
+        }
+    }
+
+    /** Reads what the ring holds (waiting up to timeoutMs if empty) and hands each decoded event to the sink. */
+    public int poll(int timeoutMs, Consumer<GoCallEvent> sink) {
+        return ring.poll(timeoutMs, record -> {
+            GoCallEvent e = decode(record);
+            if (e != null) sink.accept(e);
+        });
+    }
+
+    GoCallEvent decode(MemorySegment record) {
+        if (!view.wrap(record)) return null;
+        int id = view.probeId();
+        if (id < 0 || id >= probes.size()) return null;
+        Probe p = probes.get(id);
+        List<GoValue> values = new ArrayList<>(p.decoders().length);
+        for (ValueDecoder d : p.decoders()) values.add(d.decode(view));
+        return new GoCallEvent(view.ktimeNs() + monoToEpochNanos, view.tgid(), view.tid(), view.goid(), view.comm(), p.function(), values);
+    }
+
+    public Stats stats() {
+        return new Stats(ring.recordsRead(), drops.sumPerCpuCounter(0), ring.recordsDiscarded(), probes.size(), links.size());
+    }
+
+    public List<String> describeLinks() {
+        return links.stream().map(Link::describe).toList();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException first = null;
+        for (Link l : links) {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+        }
+        links.clear();
+        if (forkTracker != null) forkTracker.close();
+        ring.close();
+        object.close();
+        if (first != null) throw first;
+    }
+}

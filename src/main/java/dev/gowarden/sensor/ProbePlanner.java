@@ -1,0 +1,118 @@
+package dev.gowarden.sensor;
+
+import dev.gowarden.abi.AbiLayouts;
+import dev.gowarden.abi.Arch;
+import dev.gowarden.abi.FrameLayout;
+import dev.gowarden.abi.GoType;
+import dev.gowarden.abi.Location;
+import dev.gowarden.abi.Piece;
+import dev.gowarden.abi.Signature;
+import dev.gowarden.abi.ValueLayout;
+import dev.gowarden.event.TracedFunction;
+import dev.gowarden.event.ValuePlan;
+import dev.gowarden.golang.GoBinary;
+import dev.gowarden.golang.GoFunction;
+import dev.gowarden.golang.GoVersion;
+import dev.gowarden.golang.RuntimeOffsets;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns "trace this function with this signature" into what the kernel side needs: a {@link ProbeSpec} (where
+ * each word lives at the probe point) and the matching decode plans. Pure: no syscalls.
+ */
+public final class ProbePlanner {
+    private ProbePlanner() {
+    }
+
+    /** A planned probe: the spec for probe_specs, and how events of it decode. */
+    public record PlannedProbe(ProbeSpec spec, TracedFunction function, FrameLayout.Abi abi) {
+    }
+
+    public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize) {
+        Arch arch = Arch.fromGoName(bin.architecture());
+        GoVersion version = bin.goVersion().orElse(GoVersion.of(1, 17));
+        FrameLayout.Abi abi = AbiLayouts.abiFor(arch, version.major(), version.minor(), fn.assembly());
+        FrameLayout layout = AbiLayouts.layout(sig, arch, abi);
+        List<ValueLayout> values = kind == TracedFunction.Kind.ENTRY ? layout.args() : layout.results();
+
+        ProbeSpec.Builder spec = new ProbeSpec.Builder();
+        List<ValuePlan> plans = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            ValueLayout v = values.get(i);
+            String label = v.param().name().isEmpty() ? (kind == TracedFunction.Kind.ENTRY ? "arg" : "ret") + i : v.param().name();
+            plans.add(planValue(arch, v, label, spec, stringSize));
+        }
+        int flags;
+        int gReg = 0;
+        if (abi == FrameLayout.Abi.ABI_INTERNAL || arch == Arch.ARM64) {
+            flags = ProbeSpec.G_IN_REG;
+            gReg = PtRegs.index(arch, arch.goroutineRegister());
+        } else {
+            flags = ProbeSpec.G_IN_TLS;
+        }
+        int goid = (int) RuntimeOffsets.forVersion(version).goidOffset();
+        TracedFunction traced = new TracedFunction(id, bin.path().toAbsolutePath(), fn.name(), kind, plans);
+        return new PlannedProbe(spec.build(flags, goid, gReg), traced, abi);
+    }
+
+    private static ValuePlan planValue(Arch arch, ValueLayout v, String label, ProbeSpec.Builder spec, int stringSize) {
+        List<ValuePlan.PlacedWord> words = new ArrayList<>();
+        Map<Long, String> missing = new HashMap<>();
+        Map<Long, Integer> wordAt = new HashMap<>();
+        for (Piece p : v.pieces()) {
+            ProbeSpec.Word w = switch (p.location()) {
+                case Location.IntRegister r -> {
+                    int idx = PtRegs.index(arch, r.name());
+                    if (idx < 0) throw new IllegalStateException("register " + r.name() + " has no pt_regs slot on " + arch);
+                    yield new ProbeSpec.RegisterWord(idx, p.size());
+                }
+                case Location.Stack s -> new ProbeSpec.StackWord((int) s.offset(), p.size());
+                case Location.FloatRegister f -> {
+                    missing.put(p.valueOffset(), "in float register " + f.name() + ", which uprobes cannot read");
+                    yield null;
+                }
+            };
+            if (w == null) continue;
+            int idx = spec.word(w);
+            if (idx < 0) {
+                missing.put(p.valueOffset(), "more than " + ProbeSpec.MAX_WORDS + " words in one probe");
+                continue;
+            }
+            words.add(new ValuePlan.PlacedWord(p.valueOffset(), p.size(), idx));
+            wordAt.put(p.valueOffset(), idx);
+        }
+        Map<Long, Integer> copies = new HashMap<>();
+        planCopies(v.param().type(), 0, wordAt, spec, copies, stringSize);
+        return new ValuePlan(label, v.param().type(), words, copies, missing);
+    }
+
+    /** Every string and []byte in the value gets a copy of its bytes, if its pointer and length were captured. */
+    private static void planCopies(GoType t, long off, Map<Long, Integer> wordAt, ProbeSpec.Builder spec,
+                                   Map<Long, Integer> copies, int stringSize) {
+        switch (t) {
+            case GoType.Basic b when b.kind() == GoType.Kind.STRING -> addCopy(off, wordAt, spec, copies, stringSize);
+            case GoType.Slice s when s.elem() instanceof GoType.Basic e && e.kind() == GoType.Kind.UINT8 ->
+                    addCopy(off, wordAt, spec, copies, stringSize);
+            case GoType.Struct s -> {
+                for (GoType.Field f : s.fields()) planCopies(f.type(), off + f.offset(), wordAt, spec, copies, stringSize);
+            }
+            case GoType.Array a -> {
+                for (long i = 0; i < a.length(); i++) planCopies(a.elem(), off + i * a.elem().size(), wordAt, spec, copies, stringSize);
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void addCopy(long off, Map<Long, Integer> wordAt, ProbeSpec.Builder spec, Map<Long, Integer> copies, int stringSize) {
+        Integer ptr = wordAt.get(off);
+        Integer len = wordAt.get(off + 8);
+        if (ptr == null || len == null) return;
+        int c = spec.copy(ptr, len, stringSize);
+        if (c >= 0) copies.put(off, c);
+    }
+}
