@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
@@ -18,8 +18,8 @@ public final class BpfObject implements AutoCloseable {
     private final String name;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment obj;
-    private final Map<String, BpfMap> maps = new HashMap<>();
-    private final Map<String, BpfProgram> programs = new HashMap<>();
+    private final Map<String, BpfMap> maps = new ConcurrentHashMap<>();
+    private final Map<String, BpfProgram> programs = new ConcurrentHashMap<>();
     private boolean loaded;
     private boolean closed;
 

@@ -70,9 +70,12 @@ public final class RingBuffer implements AutoCloseable {
             arena.close();
             throw e;
         }
-        this.consumerPage = cons;
-        this.producerArea = prod;
-        this.data = prod.asSlice(page, 2 * dataSize);
+        // The mappings belong to the shared arena: closing it unmaps them, and a poll racing with close gets an
+        // IllegalStateException instead of touching unmapped memory.
+        long prodLen = page + 2 * dataSize;
+        this.consumerPage = cons.reinterpret(page, arena, seg -> Native.libc().munmap(seg, page));
+        this.producerArea = prod.reinterpret(prodLen, arena, seg -> Native.libc().munmap(seg, prodLen));
+        this.data = producerArea.asSlice(page, 2 * dataSize);
         this.epollFd = ep;
         this.epollEvents = arena.allocate(16 * 4, 8);
         this.callState = libc.allocateCallState(arena);
@@ -143,10 +146,7 @@ public final class RingBuffer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        long page = libc.pageSize();
-        libc.munmap(consumerPage, page);
-        libc.munmap(producerArea, page + 2 * dataSize);
-        libc.close(epollFd);
         arena.close();
+        libc.close(epollFd);
     }
 }
