@@ -30,7 +30,7 @@ public final class AbiLayouts {
         boolean registers = abi == FrameLayout.Abi.ABI_INTERNAL;
         Assigner a = new Assigner(arch, registers);
         String dictionary = null;
-        if (registers && sig.isGeneric()) {
+        if (registers && takesDictionary(sig.function())) {
             dictionary = arch.intRegisters().getFirst();
             a.nextInt = 1;
         }
@@ -47,6 +47,41 @@ public final class AbiLayouts {
         }
         return new FrameLayout(abi, args, results, dictionary);
     }
+
+    /**
+     * True when the function is a shape instantiation whose first integer register carries the dictionary: the
+     * brackets belong to the function or its receiver type ({@code main.Map[...]}, {@code main.(*List[...]).Push},
+     * {@code main.List[...].Len}). Checked against Go 1.19 DWARF (AbiAgainstDwarfTest), which showed two names that
+     * merely contain brackets and take no dictionary: closures inside generic functions
+     * ({@code main.Wrap[...].func1}, which reach the dictionary through their closure context) and compiler-generated
+     * helpers of array types ({@code type..eq.[2]float64}).
+     */
+    public static boolean takesDictionary(String function) {
+        int open = -1;
+        for (int i = 1; i < function.length(); i++) {
+            char prev = function.charAt(i - 1);
+            if (function.charAt(i) == '[' && (Character.isLetterOrDigit(prev) || prev == '_')) {
+                open = i;
+                break;
+            }
+        }
+        if (open < 0) return false;
+        int depth = 0;
+        int close = -1;
+        for (int i = open; i < function.length() && close < 0; i++) {
+            char c = function.charAt(i);
+            if (c == '[') depth++;
+            else if (c == ']' && --depth == 0) close = i;
+        }
+        if (close < 0) return false;
+        String rest = function.substring(close + 1);
+        if (rest.startsWith(")")) rest = rest.substring(1);
+        return !CLOSURE_SUFFIX.matcher(rest).matches();
+    }
+
+    /** What follows a generic function's brackets in the name of a closure or wrapper defined inside it. */
+    private static final java.util.regex.Pattern CLOSURE_SUFFIX =
+            java.util.regex.Pattern.compile("\\.(func\\d+|gowrap\\d+|deferwrap\\d+)([.\\-].*)?|.*-range\\d+.*");
 
     /** Which convention a function uses: ABIInternal for Go code from the regabi release on, ABI0 otherwise. */
     public static FrameLayout.Abi abiFor(Arch arch, int goMajor, int goMinor, boolean assemblyFunction) {

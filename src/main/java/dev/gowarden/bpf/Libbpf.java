@@ -43,6 +43,9 @@ final class Libbpf {
     final MethodHandle mapMaxEntries;
     final MethodHandle mapType;
     final MethodHandle libbpfGetError;
+    final MethodHandle btfLoadVmlinux;
+    final MethodHandle btfFindByNameKind;
+    final MethodHandle btfFree;
     private final MethodHandle vsnprintf;
     /** Last lines libbpf printed; read after a failed load. Bounded. */
     private final Deque<String> log = new ArrayDeque<>();
@@ -72,6 +75,9 @@ final class Libbpf {
         mapMaxEntries = linker.downcallHandle(lib.findOrThrow("bpf_map__max_entries"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         mapType = linker.downcallHandle(lib.findOrThrow("bpf_map__type"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         libbpfGetError = linker.downcallHandle(lib.findOrThrow("libbpf_get_error"), FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        btfLoadVmlinux = linker.downcallHandle(lib.findOrThrow("btf__load_vmlinux_btf"), FunctionDescriptor.of(ADDRESS));
+        btfFindByNameKind = linker.downcallHandle(lib.findOrThrow("btf__find_by_name_kind"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        btfFree = linker.downcallHandle(lib.findOrThrow("btf__free"), FunctionDescriptor.ofVoid(ADDRESS));
         vsnprintf = linker.downcallHandle(linker.defaultLookup().findOrThrow("vsnprintf"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
         installPrintCallback(linker, lib);

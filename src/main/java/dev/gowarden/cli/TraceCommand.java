@@ -7,6 +7,7 @@ import dev.gowarden.event.EventFormatter;
 import dev.gowarden.event.GoCallEvent;
 import dev.gowarden.event.TetragonJsonFormatter;
 import dev.gowarden.event.TracedFunction;
+import dev.gowarden.features.Features;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.golang.GoFunction;
 import dev.gowarden.link.Attacher;
@@ -71,6 +72,10 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             description = "how probes attach: auto (perf uprobe PMU, else tracefs), pmu, or tracefs (default: ${DEFAULT-VALUE})")
     String attachMode;
 
+    @Option(names = "--uprobe-multi", paramLabel = "WHEN", defaultValue = "auto",
+            description = "attach all probes of the binary with one uprobe_multi link: auto (when the kernel has it and there are several), on, off")
+    String uprobeMulti;
+
     @Option(names = "--ring-size", paramLabel = "MIB", defaultValue = "4", description = "ring buffer size in MiB, a power of two (default: ${DEFAULT-VALUE})")
     int ringMiB;
 
@@ -96,10 +101,16 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             Preflight.requireBpfPrivileges();
             Preflight.ensureBpffs();
             Attacher.Mode mode = Attacher.Mode.valueOf(attachMode.toUpperCase());
-            try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize))) {
+            boolean multi = switch (uprobeMulti.toLowerCase()) {
+                case "on" -> true;
+                case "off" -> false;
+                default -> functions.size() > 1 && mode == Attacher.Mode.AUTO && new Features().uprobeMulti().available();
+            };
+            try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi))) {
                 for (int i = 0; i < signatures.size(); i++) {
                     sensor.trace(bin, functions.get(i), signatures.get(i), TracedFunction.Kind.ENTRY, pid == null ? -1 : pid);
                 }
+                sensor.attach();
                 return run(sensor, bin, err);
             }
         }
@@ -112,6 +123,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (!List.of("auto", "pmu", "tracefs").contains(attachMode.toLowerCase())) {
             throw new UsageException("--attach must be auto, pmu or tracefs, not '" + attachMode + "'");
+        }
+        if (!List.of("auto", "on", "off").contains(uprobeMulti.toLowerCase())) {
+            throw new UsageException("--uprobe-multi must be auto, on or off, not '" + uprobeMulti + "'");
         }
         if (pid != null && command != null) throw new UsageException("use either --pid or -c, not both");
         if (pid != null && !Files.exists(Path.of("/proc", pid.toString()))) throw new UsageException("--pid " + pid + ": no such process");

@@ -40,7 +40,10 @@ public final class DwarfReader implements AutoCloseable {
         this.info = sections.require("info");
     }
 
-    /** The reader, or empty when the file has no {@code .debug_info} (stripped with -s or -w). */
+    /**
+     * The reader, or empty when the file has no {@code .debug_info} (stripped with -s or -w). Uncompressed sections
+     * are views of {@code elf}'s mapping: keep the ElfFile open until this reader is closed.
+     */
     public static Optional<DwarfReader> open(ElfFile elf) {
         DwarfSections s = new DwarfSections(elf);
         if (!s.hasDebugInfo()) {
@@ -107,21 +110,33 @@ public final class DwarfReader implements AutoCloseable {
      * a dotted member path ({@code sched.sp}) descends into nested structs.
      */
     public synchronized OptionalLong memberOffset(String typeName, String member) {
-        Optional<GoType> t = type(typeName);
-        if (t.isEmpty()) return OptionalLong.empty();
-        GoType cur = t.get();
+        List<Long> offs = lookup(typeName, false);
+        if (offs.isEmpty()) return OptionalLong.empty();
+        // Walks the DIEs instead of converting the type: runtime.g reaches half the runtime through its fields.
+        Die type = structBehind(offs.getFirst());
         long off = 0;
         for (String part : member.split("\\.")) {
-            if (!(cur instanceof GoType.Struct s)) return OptionalLong.empty();
-            GoType.Field found = null;
-            for (GoType.Field f : s.fields()) {
-                if (f.name().equals(part)) found = f;
+            if (type == null) return OptionalLong.empty();
+            Die found = null;
+            for (Die m : children(type)) {
+                if (m.tag() == Dw.TAG_MEMBER && part.equals(m.string(Dw.AT_NAME))) found = m;
             }
-            if (found == null) return OptionalLong.empty();
-            off += found.offset();
-            cur = found.type();
+            if (found == null || !(found.get(Dw.AT_DATA_MEMBER_LOCATION) instanceof Long l)) return OptionalLong.empty();
+            off += l;
+            type = found.get(Dw.AT_TYPE) instanceof Long t ? structBehind(t) : null;
         }
         return OptionalLong.of(off);
+    }
+
+    /** The struct DIE a type DIE names, through typedefs; null for other types. */
+    private Die structBehind(long offset) {
+        for (int i = 0; i < 64; i++) {
+            Die d = readDie(offset);
+            if (d.tag() == Dw.TAG_STRUCTURE_TYPE) return d;
+            if (d.tag() != Dw.TAG_TYPEDEF || !(d.get(Dw.AT_TYPE) instanceof Long next)) return null;
+            offset = next;
+        }
+        return null;
     }
 
     /** A named type ({@code runtime.g}, {@code main.Point}, {@code error}) converted to the ABI model. */
@@ -136,7 +151,7 @@ public final class DwarfReader implements AutoCloseable {
                 break;
             }
         }
-        return Optional.of(goTypes.convert(best));
+        return Optional.of(goTypes.convertTop(best));
     }
 
     @Override
@@ -551,7 +566,7 @@ public final class DwarfReader implements AutoCloseable {
             if (!(typeRef instanceof Long typeOff)) {
                 throw new DwarfException(file, ".debug_info", child.offset(), "formal parameter " + pname + " of " + name + " has no type");
             }
-            GoType type = goTypes.convert(typeOff);
+            GoType type = goTypes.convertTop(typeOff);
             String typeName = goTypes.nameOf(typeOff);
             List<DwarfPiece> entry = Locations.atEntry(this, child, low, cfaFrameBase);
             params.add(new DwarfParam(pname == null ? "" : pname, result, type, typeName, entry));
@@ -559,7 +574,7 @@ public final class DwarfReader implements AutoCloseable {
         // Go declares results as parameters; C (cgo) functions have a DW_AT_type return type instead.
         Object ret = sub.has(Dw.AT_TYPE) ? sub.get(Dw.AT_TYPE) : origin == null ? null : origin.get(Dw.AT_TYPE);
         if (ret instanceof Long retOff) {
-            params.add(new DwarfParam("", true, goTypes.convert(retOff), goTypes.nameOf(retOff), List.of()));
+            params.add(new DwarfParam("", true, goTypes.convertTop(retOff), goTypes.nameOf(retOff), List.of()));
         }
         return new DwarfFunction(name, low, high, params);
     }

@@ -32,10 +32,18 @@ final class GoTypes {
             Kind.FLOAT64, Kind.COMPLEX64, Kind.COMPLEX128};
     /** Deeper nesting means a corrupt or cyclic chain of typedefs. */
     private static final int MAX_DEPTH = 200;
+    /**
+     * How many pointer levels get a described pointee. A decoder follows a pointer argument once at most; resolving
+     * every pointee would pull in the whole type graph ({@code *http.Client} reaches most of net/http), so deeper
+     * pointers stay opaque ({@code elem == null}), as a parsed signature's pointers to named types do.
+     */
+    static final int POINTER_DEPTH = 1;
 
     private final DwarfReader reader;
+    /** Keyed by DIE offset and remaining pointer depth. */
     private final Map<Long, GoType> cache = new HashMap<>();
     private final Set<Long> inProgress = new HashSet<>();
+    private int budget = POINTER_DEPTH;
     private int depth;
 
     GoTypes(DwarfReader reader) {
@@ -52,29 +60,41 @@ final class GoTypes {
             String n = d.string(Dw.AT_NAME);
             if (n != null && !n.startsWith(".")) return n;
             boolean alias = d.tag() == Dw.TAG_TYPEDEF || d.tag() == Dw.TAG_CONST_TYPE || d.tag() == Dw.TAG_VOLATILE_TYPE;
-            if (!alias || !(d.get(Dw.AT_TYPE) instanceof Long next)) return convert(offset).display();
+            if (!alias || !(d.get(Dw.AT_TYPE) instanceof Long next)) return convertTop(offset).display();
             offset = next;
         }
         return "?";
     }
 
-    GoType convert(long offset) {
-        GoType cached = cache.get(offset);
+    /** The type at a DIE offset, with pointees described {@link #POINTER_DEPTH} levels deep. */
+    GoType convertTop(long offset) {
+        int saved = budget;
+        budget = POINTER_DEPTH;
+        try {
+            return convert(offset);
+        } finally {
+            budget = saved;
+        }
+    }
+
+    private GoType convert(long offset) {
+        long key = offset * 8 + budget;
+        GoType cached = cache.get(key);
         if (cached != null) return cached;
-        if (inProgress.contains(offset) || depth > MAX_DEPTH) {
+        if (inProgress.contains(key) || depth > MAX_DEPTH) {
             // Only pointers, slices, maps and chans can lead back to a type being built; their layout does not
             // depend on the target, so an opaque stand-in of the right size cuts the cycle.
             return opaque(reader.readDie(offset));
         }
-        inProgress.add(offset);
+        inProgress.add(key);
         depth++;
         try {
             GoType t = build(reader.readDie(offset));
-            cache.put(offset, t);
+            cache.put(key, t);
             return t;
         } finally {
             depth--;
-            inProgress.remove(offset);
+            inProgress.remove(key);
         }
     }
 
@@ -99,7 +119,7 @@ final class GoTypes {
                         return new GoType.Pointer(name, null);
                     }
                     case K_CHAN -> {
-                        return new GoType.Pointer(name, elem(d));
+                        return new GoType.Pointer(name, pointee(d.get(Dw.AT_GO_ELEM)));
                     }
                     default -> {
                         if (!(d.get(Dw.AT_TYPE) instanceof Long target)) {
@@ -116,7 +136,7 @@ final class GoTypes {
                 if (kind == K_UNSAFE_POINTER || "unsafe.Pointer".equals(name)) {
                     return new GoType.Basic(Kind.UNSAFE_POINTER, name);
                 }
-                GoType elem = d.get(Dw.AT_TYPE) instanceof Long target ? convert(target) : null;
+                GoType elem = pointee(d.get(Dw.AT_TYPE));
                 String display = name != null ? name : elem == null ? "*void" : "*" + elem.display();
                 return new GoType.Pointer(display, elem);
             }
@@ -156,6 +176,17 @@ final class GoTypes {
         }
     }
 
+    /** A pointee one pointer level down, or null once the pointer depth is used up. */
+    private GoType pointee(Object ref) {
+        if (!(ref instanceof Long target) || budget == 0) return null;
+        budget--;
+        try {
+            return convert(target);
+        } finally {
+            budget++;
+        }
+    }
+
     private GoType elem(Die d) {
         return d.get(Dw.AT_GO_ELEM) instanceof Long e ? convert(e) : null;
     }
@@ -166,8 +197,8 @@ final class GoTypes {
         // Without DW_AT_go_elem, the "array" member is a pointer to the element.
         for (Die m : reader.children(d)) {
             if (m.tag() == Dw.TAG_MEMBER && "array".equals(m.string(Dw.AT_NAME)) && m.get(Dw.AT_TYPE) instanceof Long p
-                    && convert(p) instanceof GoType.Pointer ptr && ptr.elem() != null) {
-                return ptr.elem();
+                    && reader.readDie(p).get(Dw.AT_TYPE) instanceof Long pointee) {
+                return convert(pointee);
             }
         }
         throw error(d, "slice type " + d.string(Dw.AT_NAME) + " has no element type");

@@ -104,7 +104,7 @@ public final class EventRecord {
     }
 
     public String copyString(int i) {
-        int len = copyLength(i);
-        return new String(seg.asSlice(copyOffsets[i] + 16, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        byte[] b = copyBytes(i);
+        return Utf8.decode(b, 0, b.length);
     }
 }

@@ -23,7 +23,7 @@ public final class GoSyntax {
             }
             case GoValue.Bytes b -> {
                 sb.append("[]byte(");
-                quote(sb, new String(b.bytes(), StandardCharsets.UTF_8));
+                quote(sb, Utf8.decode(b.bytes(), 0, b.bytes().length));
                 sb.append(')');
                 if (b.truncated()) sb.append("...(").append(b.length()).append(" bytes, truncated)");
             }
@@ -72,7 +72,8 @@ public final class GoSyntax {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
+                    if (Utf8.isEscapedByte(c)) sb.append(String.format("\\x%02x", c - 0xDC00));
+                    else if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
                     else sb.append(c);
                 }
             }

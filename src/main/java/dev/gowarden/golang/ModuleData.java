@@ -44,17 +44,21 @@ final class ModuleData {
         return Optional.empty();
     }
 
+    /** Scans 8-aligned words (copied out in one memcpy: plain array loops are fast before the JIT warms up). */
     private static Optional<Long> scan(MemorySegment m, Pclntab tab) {
         long want = tab.address();
         long names = want + tab.funcnameOffset();
         long ftab = want + tab.functabOffset();
         long nftab = tab.count() + 1L;
-        long limit = m.byteSize() - SIZE;
-        for (long o = 0; o <= limit; o += 8) {
-            if (m.get(U64, o) != want) continue;
-            if (m.get(U64, o + 0x08) != names || m.get(U64, o + 0x80) != ftab || m.get(U64, o + 0x88) != nftab) continue;
-            long minpc = m.get(U64, o + 0xA0);
-            long text = m.get(U64, o + 0xB0);
+        if (m.byteSize() / 8 > Integer.MAX_VALUE) return Optional.empty();
+        long[] w = new long[(int) (m.byteSize() / 8)];
+        MemorySegment.copy(m, U64, 0, w, 0, w.length);
+        int words = SIZE / 8;
+        for (int o = 0; o + words <= w.length; o++) {
+            if (w[o] != want) continue;
+            if (w[o + 1] != names || w[o + 0x10] != ftab || w[o + 0x11] != nftab) continue;
+            long minpc = w[o + 0x14];
+            long text = w[o + 0x16];
             if (text != 0 && minpc == text + tab.entryOffset(0)) {
                 return Optional.of(text);
             }

@@ -2,6 +2,7 @@ package dev.gowarden.golang;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,62 +15,73 @@ import java.util.regex.Pattern;
  */
 final class NameIndex {
     private final Pclntab tab;
+    private final byte[] names;     // the funcnametab bytes
     private final int n;
-    private final int[] start;      // name offset in the table, per function
+    private final int[] start;      // name index in names[], per function
     private final int[] length;     // name length, per function
-    private final int[] slots;      // function index + 1 of the first function with that name, 0 = empty
-    private final int[] nextSame;   // next function (index + 1) with the same name, 0 = none
-    private final int mask;
-    private final int[] generic;    // functions whose name holds '['
+    private int[] slots;            // function index + 1 of the first function with that name, 0 = empty
+    private int[] nextSame;         // next function (index + 1) with the same name, 0 = none
+    private int mask;
+    private int[] generic;          // functions whose name holds '['
 
+    /** Reads every function's name position (one pass over the _func records); the hash table comes on first lookup. */
     NameIndex(Pclntab tab) {
         this.tab = tab;
+        this.names = tab.names();
         this.n = tab.count();
         this.start = new int[n];
         this.length = new int[n];
-        this.nextSame = new int[n];
+        for (int i = 0; i < n; i++) {
+            int at = tab.nameIndex(i);
+            start[i] = at;
+            length[i] = tab.nameLengthAt(i, at);
+        }
+    }
+
+    private synchronized void buildTable() {
+        if (slots != null) return;
         int cap = Integer.highestOneBit(Math.max(4, n) * 2 - 1) << 1;
-        this.slots = new int[cap];
-        this.mask = cap - 1;
+        int[] table = new int[cap];
+        int m = cap - 1;
+        int[] next = new int[n];
         int[] gen = new int[16];
         int ng = 0;
         int[] hashes = new int[n];
         for (int i = 0; i < n; i++) {
-            long s = tab.nameStart(i);
-            long len = tab.nameLength(i, s);
-            start[i] = (int) s;
-            length[i] = (int) len;
             int h = 1;
             boolean bracket = false;
-            for (long k = 0; k < len; k++) {
-                byte b = tab.byteAt(s + k);
+            for (int k = start[i], e = start[i] + length[i]; k < e; k++) {
+                byte b = names[k];
                 h = 31 * h + b;
                 bracket |= b == '[';
             }
             hashes[i] = mix(h);
             if (bracket) {
-                if (ng == gen.length) gen = java.util.Arrays.copyOf(gen, ng * 2);
+                if (ng == gen.length) gen = Arrays.copyOf(gen, ng * 2);
                 gen[ng++] = i;
             }
         }
-        this.generic = java.util.Arrays.copyOf(gen, ng);
         // insert from the last function down, prepending, so each chain runs in entry order
         for (int i = n - 1; i >= 0; i--) {
-            int slot = hashes[i] & mask;
+            int slot = hashes[i] & m;
             while (true) {
-                int f = slots[slot];
+                int f = table[slot];
                 if (f == 0) {
-                    slots[slot] = i + 1;
+                    table[slot] = i + 1;
                     break;
                 }
                 if (hashes[f - 1] == hashes[i] && sameName(f - 1, i)) {
-                    nextSame[i] = f;
-                    slots[slot] = i + 1;
+                    next[i] = f;
+                    table[slot] = i + 1;
                     break;
                 }
-                slot = (slot + 1) & mask;
+                slot = (slot + 1) & m;
             }
         }
+        this.generic = Arrays.copyOf(gen, ng);
+        this.nextSame = next;
+        this.mask = m;
+        this.slots = table;
     }
 
     private static int mix(int h) {
@@ -77,23 +89,16 @@ final class NameIndex {
     }
 
     private boolean sameName(int a, int b) {
-        if (length[a] != length[b]) return false;
-        for (int k = 0; k < length[a]; k++) {
-            if (tab.byteAt(start[a] + k) != tab.byteAt(start[b] + k)) return false;
-        }
-        return true;
+        return Arrays.equals(names, start[a], start[a] + length[a], names, start[b], start[b] + length[b]);
     }
 
     private boolean nameEquals(int f, byte[] want) {
-        if (length[f] != want.length) return false;
-        for (int k = 0; k < want.length; k++) {
-            if (tab.byteAt(start[f] + k) != want[k]) return false;
-        }
-        return true;
+        return Arrays.equals(names, start[f], start[f] + length[f], want, 0, want.length);
     }
 
     /** Indexes of the functions with exactly this name, in entry order. */
     List<Integer> exact(String name) {
+        buildTable();
         byte[] want = name.getBytes(StandardCharsets.UTF_8);
         int h = 1;
         for (byte b : want) h = 31 * h + b;
@@ -112,6 +117,7 @@ final class NameIndex {
 
     /** Indexes of the generic instantiations whose name, type arguments removed, equals {@code base}. */
     List<Integer> generic(String base) {
+        buildTable();
         List<Integer> out = new ArrayList<>();
         for (int f : generic) {
             if (GoNames.withoutTypeArguments(name(f)).equals(base)) out.add(f);
@@ -120,17 +126,16 @@ final class NameIndex {
     }
 
     String name(int f) {
-        return tab.decode(start[f], length[f]);
+        return tab.decodeName(start[f], length[f]);
     }
 
     /** Functions whose name the pattern finds, in entry order, matched without building a String per name. */
     List<Integer> matching(Pattern p) {
         List<Integer> out = new ArrayList<>();
-        AsciiName buf = new AsciiName();
+        AsciiName view = new AsciiName(names);
         Matcher m = p.matcher("");
         for (int f = 0; f < n; f++) {
-            buf.load(tab, start[f], length[f]);
-            CharSequence cs = buf.ascii ? buf : name(f);
+            CharSequence cs = view.set(start[f], length[f]) ? view : name(f);
             if (m.reset(cs).find()) out.add(f);
         }
         return out;
@@ -142,24 +147,24 @@ final class NameIndex {
         return out;
     }
 
-    /** A reusable view of one name's bytes as chars; valid as a CharSequence only when every byte is ASCII. */
+    /** A reusable view of one name in the names array; usable as a CharSequence only when the name is ASCII. */
     static final class AsciiName implements CharSequence {
-        byte[] bytes = new byte[256];
-        int len;
-        boolean ascii;
+        private final byte[] bytes;
+        private int off;
+        private int len;
 
-        void load(Pclntab tab, long start, int length) {
-            if (length > bytes.length) bytes = new byte[Math.max(length, bytes.length * 2)];
-            tab.copyName(start, bytes, length);
-            len = length;
-            boolean a = true;
-            for (int k = 0; k < length; k++) {
-                if (bytes[k] < 0) {
-                    a = false;
-                    break;
-                }
+        AsciiName(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        /** Points the view at a name; false when it holds non-ASCII bytes (then decode it as UTF-8 instead). */
+        boolean set(int off, int len) {
+            this.off = off;
+            this.len = len;
+            for (int k = off, e = off + len; k < e; k++) {
+                if (bytes[k] < 0) return false;
             }
-            ascii = a;
+            return true;
         }
 
         @Override
@@ -170,7 +175,7 @@ final class NameIndex {
         @Override
         public char charAt(int index) {
             if (index < 0 || index >= len) throw new IndexOutOfBoundsException(index);
-            return (char) bytes[index];
+            return (char) bytes[off + index];
         }
 
         @Override
@@ -180,7 +185,7 @@ final class NameIndex {
 
         @Override
         public String toString() {
-            return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+            return new String(bytes, off, len, StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.gowarden.elf.Segment;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,6 +74,10 @@ public final class Pclntab {
 
     private final Path path;
     private final MemorySegment tab;
+    private final ByteBuffer buf;   // the same bytes; absolute ByteBuffer reads are cheap before the JIT warms up
+    private int[] ftab32;           // 1.18+: functab copied out (entryoff, funcoff pairs + sentinel)
+    private long[] ftab64;          // ≤1.17: functab copied out (entry, funcoff pairs + sentinel)
+    private byte[] names;           // funcnametab copied out on first use
     private final long vaddr;
     private final long fileOffset;
     private final String foundBy;
@@ -99,6 +104,7 @@ public final class Pclntab {
         this.fileOffset = fileOffset;
         this.foundBy = foundBy;
         long size = tab.byteSize();
+        this.buf = size <= Integer.MAX_VALUE ? tab.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
         if (size < 16) {
             throw fail("is only " + size + " bytes long, too short for a header");
         }
@@ -188,6 +194,7 @@ public final class Pclntab {
                     n, ftab, Math.max(0, (size - ftab - sentinelEnd) / ftabStride)));
         }
         this.nfunc = (int) n;
+        copyFunctab();
         validateFunctions();
     }
 
@@ -197,6 +204,21 @@ public final class Pclntab {
             throw fail(String.format("header field %s (at offset %d) is 0x%x, outside the table (%d bytes)", field, at, v, size));
         }
         return v;
+    }
+
+    /** Copies the functab (nfunc pairs + sentinel; bounds checked above) into an array: one memcpy. */
+    private void copyFunctab() {
+        int words = 2 * nfunc + 1;
+        if (ftabStride == 8) {
+            ftab32 = new int[words];
+            MemorySegment.copy(tab, I32, ftab, ftab32, 0, words);
+        } else if (ptrSize == 8) {
+            ftab64 = new long[words];
+            MemorySegment.copy(tab, I64, ftab, ftab64, 0, words);
+        } else {
+            ftab64 = new long[words];
+            for (int k = 0; k < words; k++) ftab64[k] = Integer.toUnsignedLong(tab.get(I32, ftab + 4L * k));
+        }
     }
 
     /** Entries non-decreasing and every _func record (to its flag byte) inside the table. */
@@ -292,12 +314,13 @@ public final class Pclntab {
 
     private boolean namesLookPrintable() {
         int step = Math.max(1, nfunc / 16);
+        byte[] n = names();
         for (int i = 0; i < nfunc; i += step) {
-            long off = nameStart(i);
-            long len = nameLength(i, off);
+            int at = nameIndex(i);
+            int len = nameLengthAt(i, at);
             if (len <= 0) return false;
-            for (long k = 0; k < len; k++) {
-                int b = tab.get(ValueLayout.JAVA_BYTE, off + k) & 0xff;
+            for (int k = at; k < at + len; k++) {
+                int b = n[k] & 0xff;
                 if (b < 0x20 || b == 0x7f) return false;
             }
         }
@@ -427,7 +450,7 @@ public final class Pclntab {
 
     /** The functab entry offset of function i for 1.18+ (what moduledata's minpc is built from). */
     long entryOffset(int i) {
-        return Integer.toUnsignedLong(tab.get(I32, ftab + (long) i * 8));
+        return Integer.toUnsignedLong(ftab32[2 * i]);
     }
 
     public int count() {
@@ -444,25 +467,23 @@ public final class Pclntab {
     }
 
     private long rawEntry(int i) {
-        long at = ftab + (long) i * ftabStride;
-        return ftabStride == 8 ? Integer.toUnsignedLong(tab.get(I32, at)) : word(at);
+        return ftab32 != null ? Integer.toUnsignedLong(ftab32[2 * i]) : ftab64[2 * i];
     }
 
     private long funcoff(int i) {
-        long at = ftab + (long) i * ftabStride + ftabStride / 2;
-        return ftabStride == 8 ? Integer.toUnsignedLong(tab.get(I32, at)) : word(at);
+        return ftab32 != null ? Integer.toUnsignedLong(ftab32[2 * i + 1]) : ftab64[2 * i + 1];
     }
 
     /** True when the function is hand-written assembly (FuncFlag_ASM, 1.18+); false when the format cannot say. */
     public boolean assembly(int i) {
         if (flagField < 0) return false;
-        return (tab.get(ValueLayout.JAVA_BYTE, funcBase + funcoff(i) + flagField) & 0x4) != 0;
+        return (buf.get((int) (funcBase + funcoff(i) + flagField)) & 0x4) != 0;
     }
 
     /** Offset in the table of the first byte of function i's name; throws when the name offset is out of range. */
     long nameStart(int i) {
         long rec = funcBase + funcoff(i);
-        long nameOff = tab.get(I32, rec + nameOffField);
+        long nameOff = buf.getInt((int) (rec + nameOffField));
         long start = nameBase + nameOff;
         if (nameOff < 0 || start >= nameLimit) {
             throw fail(String.format("function %d (entry 0x%x): name offset 0x%x lies outside funcnametab (0x%x bytes)",
@@ -471,38 +492,52 @@ public final class Pclntab {
         return start;
     }
 
-    /** Length of the NUL-terminated name at {@code start}; throws when it is not terminated inside funcnametab. */
-    long nameLength(int i, long start) {
-        long p = start;
-        while (p < nameLimit && tab.get(ValueLayout.JAVA_BYTE, p) != 0) {
+    /** The names region [nameBase, nameLimit) as a heap array: one memcpy, then loops run on plain bytes. */
+    byte[] names() {
+        byte[] n = names;
+        if (n == null) {
+            n = new byte[(int) (nameLimit - nameBase)];
+            MemorySegment.copy(tab, ValueLayout.JAVA_BYTE, nameBase, n, 0, n.length);
+            names = n;
+        }
+        return n;
+    }
+
+    /** Index in {@link #names()} of function i's name. */
+    int nameIndex(int i) {
+        return (int) (nameStart(i) - nameBase);
+    }
+
+    /** Length of the NUL-terminated name at {@code at} in {@link #names()}; throws when it is not terminated. */
+    int nameLengthAt(int i, int at) {
+        byte[] n = names();
+        int p = at;
+        while (p < n.length && n[p] != 0) {
             p++;
         }
-        if (p >= nameLimit) {
-            throw fail(String.format("function %d: name at offset 0x%x is not NUL-terminated inside funcnametab", i, start - nameBase));
+        if (p >= n.length) {
+            throw fail(String.format("function %d: name at offset 0x%x is not NUL-terminated inside funcnametab", i, at));
         }
-        return p - start;
+        return p - at;
+    }
+
+    /** Length of the NUL-terminated name at table offset {@code start}. */
+    long nameLength(int i, long start) {
+        return nameLengthAt(i, (int) (start - nameBase));
     }
 
     public String name(int i) {
-        long start = nameStart(i);
-        long len = nameLength(i, start);
-        return decode(start, len);
+        int at = nameIndex(i);
+        return decodeName(at, nameLengthAt(i, at));
     }
 
-    String decode(long start, long len) {
-        byte[] b = tab.asSlice(start, len).toArray(ValueLayout.JAVA_BYTE);
-        for (byte x : b) {
-            if (x < 0) return new String(b, StandardCharsets.UTF_8);
+    /** Decodes {@code len} bytes at {@code at} of {@link #names()} (ASCII fast path, else UTF-8). */
+    String decodeName(int at, int len) {
+        byte[] n = names();
+        for (int k = at; k < at + len; k++) {
+            if (n[k] < 0) return new String(n, at, len, StandardCharsets.UTF_8);
         }
-        return new String(b, StandardCharsets.ISO_8859_1);
-    }
-
-    byte byteAt(long off) {
-        return tab.get(ValueLayout.JAVA_BYTE, off);
-    }
-
-    void copyName(long start, byte[] dst, int len) {
-        MemorySegment.copy(tab, ValueLayout.JAVA_BYTE, start, dst, 0, len);
+        return new String(n, at, len, StandardCharsets.ISO_8859_1);
     }
 
     private long word(long at) {

@@ -33,11 +33,22 @@ import java.util.function.Consumer;
  * in probe_specs. Closing detaches everything.
  */
 public final class GoTraceSensor implements AutoCloseable {
-    /** Settings: ring buffer size (bytes, power of two), how probes attach, max string bytes captured. */
-    public record Options(int ringBytes, Attacher.Mode attachMode, int stringSize) {
-        public static Options defaults() {
-            return new Options(4 << 20, Attacher.Mode.AUTO, 256);
+    /**
+     * Settings: ring buffer size (bytes, power of two), how single probes attach, max string bytes captured,
+     * and whether probes of one binary attach together through one uprobe_multi link (when the kernel has it).
+     */
+    public record Options(int ringBytes, Attacher.Mode attachMode, int stringSize, boolean uprobeMulti) {
+        public Options(int ringBytes, Attacher.Mode attachMode, int stringSize) {
+            this(ringBytes, attachMode, stringSize, false);
         }
+
+        public static Options defaults() {
+            return new Options(4 << 20, Attacher.Mode.AUTO, 256, false);
+        }
+    }
+
+    /** A uprobe waiting for {@link #attach()}. */
+    private record Pending(Path path, long offset, int pid, long cookie) {
     }
 
     /** Counters for status output and tests. */
@@ -55,6 +66,7 @@ public final class GoTraceSensor implements AutoCloseable {
     private final BpfMap drops;
     private final List<Link> links = new ArrayList<>();
     private final List<Probe> probes = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
     private final EventRecord view = new EventRecord();
     private final long monoToEpochNanos;
     private Link forkTracker;
@@ -64,7 +76,13 @@ public final class GoTraceSensor implements AutoCloseable {
         this.options = options;
         BpfObject obj = BpfObject.fromResource("go_trace");
         try {
-            obj.maxEntries("events", options.ringBytes()).onlyLoad("go_uprobe", "track_fork").load();
+            obj.maxEntries("events", options.ringBytes());
+            if (options.uprobeMulti()) {
+                obj.onlyLoad("go_uprobe_multi", "track_fork").expectedAttachType("go_uprobe_multi", Attacher.BPF_TRACE_UPROBE_MULTI);
+            } else {
+                obj.onlyLoad("go_uprobe", "track_fork");
+            }
+            obj.load();
             this.specs = obj.map("probe_specs");
             this.drops = obj.map("drops");
             this.ring = new RingBuffer(obj.map("events"));
@@ -79,8 +97,8 @@ public final class GoTraceSensor implements AutoCloseable {
     }
 
     /**
-     * Plans and attaches a probe: at function entry (past the stack check, so each call fires once) for
-     * ENTRY, at every RET for RETURN. Returns the traced function, whose id events carry.
+     * Plans a probe and queues its uprobes for {@link #attach()}: at function entry (past the stack check, so
+     * each call fires once) for ENTRY, at every RET for RETURN. Returns the traced function, whose id events carry.
      */
     public TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid) {
         int id = probes.size();
@@ -102,14 +120,41 @@ public final class GoTraceSensor implements AutoCloseable {
         if (addresses.isEmpty()) {
             throw new BpfException(fn.name() + " has no RET instruction (it never returns normally): cannot probe its return");
         }
-        BpfProgram prog = object.program("go_uprobe");
         Path path = bin.path().toAbsolutePath();
         for (long addr : addresses) {
-            long off = bin.elf().fileOffset(addr);
-            UprobeTarget t = new UprobeTarget(path, off, 0, pid > 0 ? pid : UprobeTarget.ALL_PROCESSES, id, false);
-            links.add(attacher.uprobe(prog, t));
+            pending.add(new Pending(path, bin.elf().fileOffset(addr), pid > 0 ? pid : UprobeTarget.ALL_PROCESSES, id));
         }
         return planned.function();
+    }
+
+    /**
+     * Attaches every queued uprobe: one perf link each, or one uprobe_multi link per binary. On failure, the
+     * links made by this call are closed again (no half-attached state) and the error names the probe.
+     */
+    public void attach() {
+        List<Link> made = new ArrayList<>();
+        try {
+            if (options.uprobeMulti()) {
+                BpfProgram prog = object.program("go_uprobe_multi");
+                java.util.Map<String, List<Pending>> byBinary = new java.util.LinkedHashMap<>();
+                for (Pending p : pending) byBinary.computeIfAbsent(p.path() + "\0" + p.pid(), k -> new ArrayList<>()).add(p);
+                for (List<Pending> group : byBinary.values()) {
+                    long[] offsets = group.stream().mapToLong(Pending::offset).toArray();
+                    long[] cookies = group.stream().mapToLong(Pending::cookie).toArray();
+                    made.add(attacher.uprobeMulti(prog, group.getFirst().path(), offsets, cookies, group.getFirst().pid(), false));
+                }
+            } else {
+                BpfProgram prog = object.program("go_uprobe");
+                for (Pending p : pending) {
+                    made.add(attacher.uprobe(prog, new UprobeTarget(p.path(), p.offset(), 0, p.pid(), p.cookie(), false)));
+                }
+            }
+        } catch (RuntimeException e) {
+            made.forEach(Link::close);
+            throw e;
+        }
+        pending.clear();
+        links.addAll(made);
     }
 
     /** Restricts events to the given processes (and their descendants, followed through fork). */

@@ -46,13 +46,19 @@ class TraceEndToEndTest {
             "main.Grow(depth int, tag string) int");
 
     private List<GoCallEvent> traceRounds(Attacher.Mode mode, int rounds) throws Exception {
+        return traceRounds(mode, rounds, false);
+    }
+
+    private List<GoCallEvent> traceRounds(Attacher.Mode mode, int rounds, boolean multi) throws Exception {
         List<GoCallEvent> events = new ArrayList<>();
         try (GoBinary bin = GoBinary.open(tracee);
-             GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(1 << 22, mode, 256))) {
+             GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(1 << 22, mode, 256, multi))) {
             for (String p : PROBES) {
                 var sig = SignatureParser.parse(p);
                 sensor.trace(bin, bin.lookup(sig.function()), sig, TracedFunction.Kind.ENTRY, -1);
             }
+            sensor.attach();
+            assertEquals(multi ? 1 : PROBES.size(), sensor.stats().links());
             Process proc = new ProcessBuilder(tracee.toString(), "-rounds", Integer.toString(rounds))
                     .redirectErrorStream(true).start();
             try {
@@ -140,6 +146,12 @@ class TraceEndToEndTest {
     @Test
     void pmuAttachDecodesEveryArgumentExactly() throws Exception {
         assertAllArguments(traceRounds(Attacher.Mode.PMU, 3), 3);
+    }
+
+    @Test
+    void uprobeMultiLinkDecodesEveryArgumentExactly() throws Exception {
+        assertTrue(new dev.gowarden.features.Features().uprobeMulti().available(), "this kernel is expected to have uprobe_multi links");
+        assertAllArguments(traceRounds(Attacher.Mode.AUTO, 2, true), 2);
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.gowarden.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gowarden.testutil.GoPrograms;
+import dev.gowarden.testutil.Privileges;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The trace command as users run it: -c, --json, compact output, and one clear line for each kind of bad input. */
+class TraceCommandTest {
+    private static Path tracee;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void build() {
+        tracee = GoPrograms.build("tracee");
+    }
+
+    @Test
+    void commandModeWithJsonIsShapedLikeTetragon() throws Exception {
+        Privileges.requireRootAndBpf();
+        Run r = run("trace", tracee.toString(), "main.Strs(s string, n int, empty string, long string) int",
+                "main.Ints(a int, b int8, c int16, d int32, e int64, f uint8, g uint64, h bool) int",
+                "-c", tracee + " -wait=false -rounds 2", "--json");
+        assertEquals(0, r.exit(), r.err());
+        ObjectMapper m = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : r.out().lines().toList()) events.add(m.readTree(line));
+        assertEquals(4, events.size(), r.out());
+        JsonNode strs = events.stream().filter(e -> e.at("/process_uprobe/symbol").asText().equals("main.Strs")).findFirst().orElseThrow();
+        JsonNode proc = strs.at("/process_uprobe/process");
+        assertTrue(proc.get("pid").asInt() > 0);
+        assertTrue(proc.get("tid").asInt() > 0);
+        assertEquals(tracee.toAbsolutePath().toString(), proc.get("binary").asText());
+        assertEquals("tracee", proc.get("comm").asText());
+        assertEquals(tracee.toAbsolutePath().toString(), strs.at("/process_uprobe/path").asText());
+        JsonNode args = strs.at("/process_uprobe/args");
+        assertEquals("s", args.get(0).get("label").asText());
+        assertEquals("héllo-0", args.get(0).get("string_arg").asText());
+        assertEquals("n", args.get(1).get("label").asText());
+        assertEquals(0, args.get(1).get("int_arg").asInt());
+        assertEquals("", args.get(2).get("string_arg").asText());
+        assertEquals("x".repeat(256), args.get(3).get("string_arg").asText());
+        assertTrue(args.get(3).get("truncated").asBoolean());
+        assertEquals(300, args.get(3).get("orig_size").asInt());
+        assertTrue(strs.get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"), strs.get("time").asText());
+        JsonNode ints = events.stream().filter(e -> e.at("/process_uprobe/symbol").asText().equals("main.Ints")).findFirst().orElseThrow();
+        JsonNode ia = ints.at("/process_uprobe/args");
+        assertEquals(-5, ia.get(0).get("int_arg").asInt());
+        assertEquals("1099511627776", ia.get(4).get("long_arg").asText());
+        assertEquals(200, ia.get(5).get("uint_arg").asInt());
+        assertEquals("18446744073709551615", ia.get(6).get("size_arg").asText());
+        assertEquals(1, ia.get(7).get("int_arg").asInt());
+    }
+
+    @Test
+    void compactOutputOneLinePerCall() {
+        Privileges.requireRootAndBpf();
+        Run r = run("trace", tracee.toString(), "main.Strs(s string, n int, empty string, long string) int",
+                "-c", tracee + " -wait=false -rounds 1", "--string-size", "2", "--uprobe-multi", "off");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(1, lines.size(), r.out());
+        assertTrue(lines.getFirst().matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6} tracee\\[\\d+/\\d+] main\\.Strs\\(s=\"h\\\\xc3\"\\.\\.\\.\\(8 bytes, truncated\\), n=0, "
+                + "empty=\"\", long=\"xx\"\\.\\.\\.\\(300 bytes, truncated\\)\\)"), lines.getFirst());
+    }
+
+    @Test
+    void badInputGivesOneClearLineAndNonZeroExit(@TempDir Path tmp) throws Exception {
+        Run missing = run("trace", tmp.resolve("nope").toString(), "main.f()");
+        assertEquals(1, missing.exit());
+        assertEquals("gowarden: " + tmp.resolve("nope") + ": no such file\n", missing.err());
+
+        Path script = Files.writeString(tmp.resolve("script.sh"), "#!/bin/sh\necho this is a shell script, not an executable ELF file\n");
+        Run notElf = run("trace", script.toString(), "main.f()");
+        assertEquals(1, notElf.exit());
+        assertTrue(notElf.err().contains("not an ELF file"), notElf.err());
+
+        Run notGo = run("trace", "/bin/ls", "main.f()");
+        assertEquals(1, notGo.exit());
+        assertTrue(notGo.err().contains("/bin/ls: not a Go binary"), notGo.err());
+
+        Run noSymbol = run("trace", tracee.toString(), "main.Intz(a int)");
+        assertEquals(1, noSymbol.exit());
+        assertTrue(noSymbol.err().contains("function 'main.Intz' not found") && noSymbol.err().contains("main.Ints"), noSymbol.err());
+
+        Run badSig = run("trace", tracee.toString(), "main.Ints(a int, b int8 c int16)");
+        assertEquals(2, badSig.exit());
+        assertTrue(badSig.err().contains("column 25") && badSig.err().contains("^"), badSig.err());
+
+        Run badSize = run("trace", tracee.toString(), "main.Ints(a int)", "--string-size", "5000");
+        assertEquals(2, badSize.exit());
+        assertTrue(badSize.err().contains("--string-size must be between 1 and 4096"), badSize.err());
+
+        Run noParams = run("trace", tracee.toString(), "main.Ints");
+        assertFalse(noParams.err().contains("Exception"), noParams.err());
+        for (Run r : List.of(missing, notElf, notGo, noSymbol, badSig, badSize, noParams)) {
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+    }
+}

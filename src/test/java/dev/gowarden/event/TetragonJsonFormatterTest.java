@@ -1,0 +1,69 @@
+package dev.gowarden.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gowarden.abi.SignatureParser;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TetragonJsonFormatterTest {
+    private static ValuePlan plan(String label, String type) {
+        return new ValuePlan(label, SignatureParser.parse("main.f(x " + type + ")").params().getFirst().type(), List.of(), Map.of(), Map.of());
+    }
+
+    private static final TracedFunction GREET = new TracedFunction(0, Path.of("/opt/demo"), "main.greet", TracedFunction.Kind.ENTRY,
+            List.of(plan("name", "string"), plan("n", "int"), plan("p", "*T"), plan("b", "[]byte"), plan("q", "string"), plan("f", "float64")));
+
+    private static final GoCallEvent EVENT = new GoCallEvent(1_764_072_001_123_456_789L, 4242, 4243, 17, "demo", GREET,
+            List.of(new GoValue.Str("he said \"hi\"\n", 13, false), new GoValue.Int(-1), new GoValue.Pointer(0xc000010000L),
+                    new GoValue.Bytes(new byte[]{1, 2, 3}, 10, 16, true), new GoValue.Unreadable("cannot read 5 bytes at 0x0"),
+                    new GoValue.Unreadable("in float register X0, which uprobes cannot read")));
+
+    @Test
+    void processUprobeShape() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        new TetragonJsonFormatter().format(EVENT, "/opt/demo", sb);
+        JsonNode n = new ObjectMapper().readTree(sb.toString());
+        assertEquals(List.of("process_uprobe", "time"), iterator(n));
+        JsonNode u = n.get("process_uprobe");
+        assertEquals(4242, u.at("/process/pid").asInt());
+        assertEquals(4243, u.at("/process/tid").asInt());
+        assertEquals("/opt/demo", u.at("/process/binary").asText());
+        assertEquals("demo", u.at("/process/comm").asText());
+        assertEquals("/opt/demo", u.get("path").asText());
+        assertEquals("main.greet", u.get("symbol").asText());
+        JsonNode a = u.get("args");
+        assertEquals("he said \"hi\"\n", a.get(0).get("string_arg").asText());
+        assertEquals("name", a.get(0).get("label").asText());
+        assertEquals(-1, a.get(1).get("int_arg").asInt());
+        assertEquals(Long.toUnsignedString(0xc000010000L), a.get(2).get("size_arg").asText());
+        assertEquals("AQID", a.get(3).at("/truncated_bytes_arg/bytes_arg").asText());
+        assertEquals("10", a.get(3).at("/truncated_bytes_arg/orig_size").asText());
+        assertEquals("<unreadable: cannot read 5 bytes at 0x0>", a.get(4).get("string_arg").asText());
+        assertTrue(a.get(4).get("unreadable").asBoolean());
+        assertTrue(a.get(5).get("string_arg").asText().contains("float register X0"));
+        assertEquals("2025-11-25T12:00:01.123456789Z", n.get("time").asText());
+    }
+
+    @Test
+    void compactLine() {
+        StringBuilder sb = new StringBuilder();
+        new CompactFormatter(ZoneOffset.UTC).format(EVENT, "/opt/demo", sb);
+        assertEquals("12:00:01.123456 demo[4242/4243] main.greet(name=\"he said \\\"hi\\\"\\n\", n=-1, p=0xc000010000, "
+                + "b=[]byte(\"\\x01\\x02\\x03\")...(10 bytes, truncated), q=<unreadable: cannot read 5 bytes at 0x0>, "
+                + "f=<unreadable: in float register X0, which uprobes cannot read>)", sb.toString());
+    }
+
+    private static List<String> iterator(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
