@@ -15,8 +15,8 @@ public record Signature(String function, List<Param> params, List<Param> results
         results = List.copyOf(results);
     }
 
-    /** True when the name is a generic instantiation, whose first register carries a dictionary. */
+    /** True when the function is a shape-stenciled generic body, whose first register carries a dictionary. */
     public boolean isGeneric() {
-        return function.indexOf('[') >= 0;
+        return AbiLayouts.takesDictionary(function);
     }
 }
