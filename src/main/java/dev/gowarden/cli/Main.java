@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 @Command(name = "gowarden", mixinStandardHelpOptions = true, version = "gowarden 0.1.0",
         description = {"eBPF tracing for Go programs: trace any Go function by name, with its arguments decoded",
                 "per Go's calling convention, in running and future processes.", ""},
-        subcommands = {TraceCommand.class, SymbolsCommand.class, FeaturesCommand.class,
+        subcommands = {TraceCommand.class, SymbolsCommand.class, FeaturesCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  gowarden trace ./demo/demo 'main.greet(name string, n int)'",

@@ -9,9 +9,10 @@ import dev.gowarden.event.TetragonJsonFormatter;
 import dev.gowarden.event.TracedFunction;
 import dev.gowarden.features.Features;
 import dev.gowarden.golang.GoBinary;
-import dev.gowarden.golang.GoFunction;
 import dev.gowarden.link.Attacher;
+import dev.gowarden.golang.RuntimeOffsets;
 import dev.gowarden.sensor.GoTraceSensor;
+import dev.gowarden.sensor.ProbeResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,27 +89,20 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         List<Signature> signatures = new ArrayList<>();
         for (String p : probes) signatures.add(SignatureParser.parse(p));
         PrintWriter err = spec.commandLine().getErr();
-        try (GoBinary bin = GoBinary.open(binary)) {
-            List<GoFunction> functions = new ArrayList<>();
-            for (Signature s : signatures) {
-                GoFunction f = bin.lookup(s.function());
-                if (!s.declared()) {
-                    throw new UsageException("write the parameters of " + s.function() + ", e.g. '" + s.function()
-                            + "(name string, n int)' (use '()' for none)");
-                }
-                functions.add(f);
-            }
+        try (GoBinary bin = GoBinary.open(binary); ProbeResolver resolver = new ProbeResolver(bin)) {
+            List<ProbeResolver.Resolved> resolved = resolver.resolve(signatures);
+            RuntimeOffsets offsets = resolver.runtimeOffsets();
             Preflight.requireBpfPrivileges();
             Preflight.ensureBpffs();
             Attacher.Mode mode = Attacher.Mode.valueOf(attachMode.toUpperCase());
             boolean multi = switch (uprobeMulti.toLowerCase()) {
                 case "on" -> true;
                 case "off" -> false;
-                default -> functions.size() > 1 && mode == Attacher.Mode.AUTO && new Features().uprobeMulti().available();
+                default -> resolved.size() > 1 && mode == Attacher.Mode.AUTO && new Features().uprobeMulti().available();
             };
             try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi))) {
-                for (int i = 0; i < signatures.size(); i++) {
-                    sensor.trace(bin, functions.get(i), signatures.get(i), TracedFunction.Kind.ENTRY, pid == null ? -1 : pid);
+                for (ProbeResolver.Resolved r : resolved) {
+                    sensor.trace(bin, r.function(), r.signature(), TracedFunction.Kind.ENTRY, pid == null ? -1 : pid, offsets);
                 }
                 sensor.attach();
                 return run(sensor, bin, err);

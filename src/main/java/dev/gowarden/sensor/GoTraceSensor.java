@@ -14,7 +14,9 @@ import dev.gowarden.event.ValueDecoder;
 import dev.gowarden.golang.CodeAnalyzer;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.golang.GoFunction;
+import dev.gowarden.golang.GoVersion;
 import dev.gowarden.golang.ProbePoints;
+import dev.gowarden.golang.RuntimeOffsets;
 import dev.gowarden.link.Attacher;
 import dev.gowarden.link.Link;
 import dev.gowarden.link.UprobeTarget;
@@ -101,11 +103,15 @@ public final class GoTraceSensor implements AutoCloseable {
      * each call fires once) for ENTRY, at every RET for RETURN. Returns the traced function, whose id events carry.
      */
     public TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid) {
+        return trace(bin, fn, sig, kind, pid, RuntimeOffsets.forVersion(bin.goVersion().orElse(GoVersion.of(1, 17))));
+    }
+
+    public TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets) {
         int id = probes.size();
         if (id >= specs.maxEntries()) {
             throw new BpfException("too many probes: probe_specs holds " + specs.maxEntries());
         }
-        ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize());
+        ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize(), offsets);
         try (Arena arena = Arena.ofConfined()) {
             byte[] bytes = planned.spec().encode();
             MemorySegment value = arena.allocate(bytes.length, 8);

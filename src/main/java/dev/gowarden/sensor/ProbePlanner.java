@@ -32,7 +32,8 @@ public final class ProbePlanner {
     public record PlannedProbe(ProbeSpec spec, TracedFunction function, FrameLayout.Abi abi) {
     }
 
-    public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize) {
+    public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize,
+                                    RuntimeOffsets offsets) {
         Arch arch = Arch.fromGoName(bin.architecture());
         GoVersion version = bin.goVersion().orElse(GoVersion.of(1, 17));
         FrameLayout.Abi abi = AbiLayouts.abiFor(arch, version.major(), version.minor(), fn.assembly());
@@ -54,7 +55,7 @@ public final class ProbePlanner {
         } else {
             flags = ProbeSpec.G_IN_TLS;
         }
-        int goid = (int) RuntimeOffsets.forVersion(version).goidOffset();
+        int goid = (int) offsets.goidOffset();
         TracedFunction traced = new TracedFunction(id, bin.path().toAbsolutePath(), fn.name(), kind, plans);
         return new PlannedProbe(spec.build(flags, goid, gReg), traced, abi);
     }

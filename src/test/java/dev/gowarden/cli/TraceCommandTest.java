@@ -88,6 +88,17 @@ class TraceCommandTest {
     }
 
     @Test
+    void bareNamesTakeTheirSignatureFromDwarf() {
+        Privileges.requireRootAndBpf();
+        Run r = run("trace", tracee.toString(), "main.Ints", "main.(*Store).Put", "-c", tracee + " -wait=false -rounds 1");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).endsWith("main.Ints(a=-5, b=-8, c=300, d=-70000, e=1099511627776, f=200, g=18446744073709551615, h=true)"), lines.get(0));
+        assertTrue(lines.get(1).matches(".* main\\.\\(\\*Store\\)\\.Put\\(s=0xc[0-9a-f]+, key=\"key\", value=0, p=0xc[0-9a-f]+\\)"), lines.get(1));
+    }
+
+    @Test
     void badInputGivesOneClearLineAndNonZeroExit(@TempDir Path tmp) throws Exception {
         Run missing = run("trace", tmp.resolve("nope").toString(), "main.f()");
         assertEquals(1, missing.exit());
@@ -114,8 +125,10 @@ class TraceCommandTest {
         assertEquals(2, badSize.exit());
         assertTrue(badSize.err().contains("--string-size must be between 1 and 4096"), badSize.err());
 
-        Run noParams = run("trace", tracee.toString(), "main.Ints");
-        assertFalse(noParams.err().contains("Exception"), noParams.err());
+        Path noDwarf = GoPrograms.build("tracee", "nodwarf", List.of(), "-ldflags=-w");
+        Run noParams = run("trace", noDwarf.toString(), "main.Ints");
+        assertEquals(1, noParams.exit());
+        assertTrue(noParams.err().contains("no DWARF") && noParams.err().contains("write the parameters"), noParams.err());
         for (Run r : List.of(missing, notElf, notGo, noSymbol, badSig, badSize, noParams)) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
