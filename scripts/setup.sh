@@ -4,8 +4,8 @@
 set -euo pipefail
 
 JDK=/usr/lib/jvm/temurin-25-jdk-amd64
-packages=(clang llvm libbpf-dev libbpf1 bpftool golang-go maven)
-commands=(clang llvm-strip "" "" bpftool go mvn)
+packages=(clang llvm libbpf-dev libbpf1 bpftool golang-go maven binutils gcc)
+commands=(clang llvm-strip "" "" bpftool go mvn objdump gcc)
 
 missing=()
 for i in "${!packages[@]}"; do

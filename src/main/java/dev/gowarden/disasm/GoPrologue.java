@@ -164,7 +164,8 @@ public final class GoPrologue {
     /** {@code code} holds the function's bytes from its entry (a multiple of 4 bytes is used). */
     public static Optional<StackCheck> arm64(MemorySegment code, long entry) {
         long words = code.byteSize() / Arm64Instruction.LENGTH;
-        int guardReg = -1;
+        // registers holding g.stackguard0 or a value computed from it (pre-1.18 huge frames: SP + slack - guard)
+        Set<Integer> guardDerived = new LinkedHashSet<>();
         Set<Integer> spAliases = new LinkedHashSet<>();
         spAliases.add(Arm64Instruction.SP_OR_ZR);
         boolean compared = false;
@@ -196,36 +197,43 @@ public final class GoPrologue {
             if (in.flow() != Flow.NEXT) return Optional.empty();
             if ((w & 0xFFC00000) == 0xF9400000) { // LDR Xt, [Xn, #imm12*8]
                 if (in.rn() != 28 || !isGuard(((w >>> 10) & 0xFFF) * 8L)) return Optional.empty();
-                guardReg = in.rd();
+                guardDerived.add(in.rd());
                 clobbered.add(in.rd());
             } else if ((w & 0x9F000000) == 0x91000000) { // 64-bit ADD/ADDS/SUB/SUBS immediate
                 boolean setFlags = (w & 0x20000000) != 0;
                 if (setFlags && in.rd() == Arm64Instruction.SP_OR_ZR) { // CMP/CMN Xn, #imm
-                    if (guardReg < 0) return Optional.empty();
+                    if (!guardDerived.contains(in.rn())) return Optional.empty();
                     compared = true;
                 } else {
                     int imm = (w >>> 10) & 0xFFF;
                     if (!setFlags && imm == 0 && spAliases.contains(in.rn())) spAliases.add(in.rd()); // MOVD RSP, Rd
                     else spAliases.remove(in.rd());
+                    if (guardDerived.contains(in.rn())) guardDerived.add(in.rd());
+                    else guardDerived.remove(in.rd());
                     clobbered.add(in.rd());
                 }
             } else if ((w & 0x9F000000) == 0x8B000000) { // 64-bit ADD/ADDS/SUB/SUBS, shifted or extended register
                 boolean setFlags = (w & 0x20000000) != 0;
                 if (setFlags && in.rd() == Arm64Instruction.SP_OR_ZR) { // CMP Rm, Rn (Go operand order)
-                    if (guardReg < 0 || (in.rm() != guardReg && in.rn() != guardReg)) return Optional.empty();
+                    if (!guardDerived.contains(in.rm()) && !guardDerived.contains(in.rn())) return Optional.empty();
                     compared = true;
-                    int other = in.rm() == guardReg ? in.rn() : in.rm();
+                    int other = guardDerived.contains(in.rm()) ? in.rn() : in.rm();
                     // in the shifted-register form register 31 is XZR, in the extended form (bit 21) it is SP
                     comparedSp = (w & 0x00200000) != 0 ? other == Arm64Instruction.SP_OR_ZR : spAliases.contains(other) && other != 31;
                 } else {
                     spAliases.remove(in.rd());
+                    if (guardDerived.contains(in.rn()) || guardDerived.contains(in.rm())) guardDerived.add(in.rd());
+                    else guardDerived.remove(in.rd());
                     clobbered.add(in.rd());
                 }
             } else if ((w & 0xFF800000) == 0xD2800000 || (w & 0xFF800000) == 0xF2800000 || (w & 0xFF800000) == 0x92800000) {
                 spAliases.remove(in.rd()); // MOVZ / MOVK / MOVN: frame-size constant
+                guardDerived.remove(in.rd());
                 clobbered.add(in.rd());
             } else if ((w & 0xFF200000) == 0xAA000000) { // ORR Xd, XZR, Xm (MOVD Rm, Rd)
                 spAliases.remove(in.rd());
+                if (guardDerived.contains(in.rm())) guardDerived.add(in.rd());
+                else guardDerived.remove(in.rd());
                 clobbered.add(in.rd());
             } else {
                 return Optional.empty();

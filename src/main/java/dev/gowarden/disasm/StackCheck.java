@@ -19,6 +19,12 @@ public record StackCheck(long entry, long body, long morestackPath, Shape shape,
         clobbered = List.copyOf(clobbered);
     }
 
+    @Override
+    public String toString() {
+        return String.format("StackCheck[entry=0x%x, body=0x%x, morestackPath=0x%x, shape=%s, g=%s, clobbered=%s]",
+                entry, body, morestackPath, shape, gSource, clobbered);
+    }
+
     public enum Shape {
         /** Frame smaller than the guard slack: SP itself is compared. */
         SMALL,
