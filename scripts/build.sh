@@ -14,3 +14,10 @@ if ! mvn -B -q -DskipTests package >target-build.log 2>&1; then
   exit 1
 fi
 rm -f target-build.log
+# Train the JDK's AOT cache on a symbols lookup so short commands start faster; optional, never fatal.
+rm -f target/gowarden.aot
+if ./demo/build.sh >/dev/null 2>&1; then
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -XX:AOTCacheOutput=target/gowarden.aot -Xlog:aot=off -Xlog:cds=off \
+    -jar target/gowarden.jar symbols demo/demo --filter '^main\.' >/dev/null 2>&1 || rm -f target/gowarden.aot
+fi

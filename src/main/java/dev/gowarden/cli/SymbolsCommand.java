@@ -1,6 +1,9 @@
 package dev.gowarden.cli;
 
+import dev.gowarden.abi.Signature;
+import dev.gowarden.dwarf.DwarfReader;
 import dev.gowarden.event.Json;
+import dev.gowarden.golang.CodeAnalyzer;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.golang.GoFunction;
 import dev.gowarden.golang.Pclntab;
@@ -31,6 +34,16 @@ final class SymbolsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per line: a header, then one per function")
     boolean json;
 
+    @Option(names = "--signatures", description = "read every listed function's signature from DWARF, however many"
+            + " (by default only when at most " + SIGNATURE_LIMIT + " functions are listed)")
+    boolean allSignatures;
+
+    static final int SIGNATURE_LIMIT = 2000;
+
+    private GoBinary bin;
+    private java.util.Optional<DwarfReader> dwarf = java.util.Optional.empty();
+    private boolean signatures;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +57,7 @@ final class SymbolsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (GoBinary bin = GoBinary.open(binary)) {
+            this.bin = bin;
             String version = bin.goVersion().map(Object::toString).orElse("unknown");
             String module = bin.buildInfo().map(b -> b.mainModule()).orElse("");
             boolean stripped = bin.stripped();
@@ -59,9 +73,15 @@ final class SymbolsCommand implements Callable<Integer> {
                         bin.path(), version, module.isEmpty() ? "-" : module, bin.abi().label(), bin.architecture(), stripped,
                         String.format("0x%08x", tab.format().magic()), tab.format().releases(), tab.address(), tab.foundBy(),
                         tab.textStart(), textStartSource(tab), bin.functionCount()));
+                sb.append(String.format("%-18s %-18s %10s %4s  %s%n", "entry", "end", "offset", "rets", "function"));
             }
-            if (pattern != null) {
-                List<GoFunction> found = bin.find(pattern);
+            List<GoFunction> found = pattern != null ? bin.find(pattern) : null;
+            int listed = found != null ? found.size() : bin.functionCount();
+            if (allSignatures || listed <= SIGNATURE_LIMIT) {
+                dwarf = DwarfReader.open(bin.elf());
+                signatures = dwarf.isPresent();
+            }
+            if (found != null) {
                 for (GoFunction f : found) {
                     print(sb, f);
                 }
@@ -76,18 +96,33 @@ final class SymbolsCommand implements Callable<Integer> {
                 }
             }
             out.write(sb.toString());
+        } finally {
+            dwarf.ifPresent(DwarfReader::close);
         }
         out.flush();
         return 0;
     }
 
     private void print(StringBuilder sb, GoFunction f) {
+        int returns = returnSites(f);
+        String signature = signatures ? dwarf.get().signatureOf(f.name()).map(Signature::display).orElse(null) : null;
         if (json) {
-            sb.append(new Json().object().field("name", f.name()).field("entry", hex(f.entry())).field("end", hex(f.end()))
-                    .field("fileOffset", f.fileOffset()).field("assembly", f.assembly()).end()).append('\n');
+            Json j = new Json().object().field("name", f.name()).field("entry", hex(f.entry())).field("end", hex(f.end()))
+                    .field("fileOffset", f.fileOffset()).field("assembly", f.assembly()).field("returnSites", returns);
+            if (signature != null) j.field("signature", signature);
+            sb.append(j.end()).append('\n');
         } else {
-            sb.append(String.format("%-18s %-18s %10s  %s%s%n", hex(f.entry()), hex(f.end()), hex(f.fileOffset()), f.name(),
-                    f.assembly() ? "  [asm]" : ""));
+            sb.append(String.format("%-18s %-18s %10s %4s  %s%s%n", hex(f.entry()), hex(f.end()), hex(f.fileOffset()),
+                    returns < 0 ? "?" : Integer.toString(returns), signature != null ? signature : f.name(), f.assembly() ? "  [asm]" : ""));
+        }
+    }
+
+    /** Number of RET instructions (0 for functions that never return), or -1 when the code does not decode. */
+    private int returnSites(GoFunction f) {
+        try {
+            return CodeAnalyzer.analyze(bin, f).returns().size();
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 

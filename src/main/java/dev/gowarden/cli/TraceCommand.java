@@ -100,12 +100,33 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
                 case "off" -> false;
                 default -> resolved.size() > 1 && mode == Attacher.Mode.AUTO && new Features().uprobeMulti().available();
             };
+            // SIGTERM/Ctrl-C: stop the loop, then let the sensor close (links, tracefs entries) before the JVM exits.
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch closed = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.set(true);
+                try {
+                    closed.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
             try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi))) {
                 for (ProbeResolver.Resolved r : resolved) {
                     sensor.trace(bin, r.function(), r.signature(), TracedFunction.Kind.ENTRY, pid == null ? -1 : pid, offsets);
                 }
                 sensor.attach();
-                return run(sensor, bin, err);
+                return run(sensor, bin, err, stop);
+            } finally {
+                closed.countDown();
+                if (!stop.get()) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException ignored) {
+                        // already shutting down
+                    }
+                }
             }
         }
     }
@@ -125,7 +146,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         if (pid != null && !Files.exists(Path.of("/proc", pid.toString()))) throw new UsageException("--pid " + pid + ": no such process");
     }
 
-    private int run(GoTraceSensor sensor, GoBinary bin, PrintWriter err) throws IOException, InterruptedException {
+    private int run(GoTraceSensor sensor, GoBinary bin, PrintWriter err, AtomicBoolean stop) throws IOException, InterruptedException {
         EventFormatter formatter = json ? new TetragonJsonFormatter() : new CompactFormatter(ZoneId.systemDefault());
         Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         StringBuilder line = new StringBuilder(512);
@@ -140,17 +161,6 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
                 throw new java.io.UncheckedIOException(ex);
             }
         };
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
         Process child = null;
         int exit = 0;
         try {
@@ -181,14 +191,6 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             err.flush();
         } finally {
             if (child != null && child.isAlive()) child.destroy();
-            finished.countDown();
-            if (!stop.get()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down
-                }
-            }
         }
         return exit;
     }

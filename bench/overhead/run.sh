@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Per-call overhead of tracing main.f(s string, n int) in a tight Go loop: untraced, traced by gowarden, traced by
+# bpftrace printing the same two arguments. Each traced run writes its output to a file whose lines are counted,
+# so lost events show up. Prints a Markdown table.
+#   bench/overhead/run.sh [CALLS] [RUNS]      (defaults: 1000000, 3)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+calls=${1:-1000000}
+runs=${2:-3}
+work=$repo/bench/work
+mkdir -p "$work"
+(cd "$here" && GO111MODULE=off GOCACHE="$work/gocache" go build -o "$work/overhead" ./main.go)
+bin=$work/overhead
+command -v bpftrace >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bpftrace >/dev/null
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+loop() { for _ in $(seq "$runs"); do "$bin" -n "$calls"; done | median; }
+wait_for() { # file, pattern
+  for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; return 1
+}
+
+base=$(loop)
+
+"$repo/gowarden" --version >/dev/null   # builds if needed, outside the timing
+rm -f "$work"/gowarden.* "$work"/bpftrace.*
+"$repo/gowarden" trace "$bin" 'main.f(s string, n int)' >"$work/gowarden.out" 2>"$work/gowarden.err" &
+gw=$!
+wait_for "$work/gowarden.err" "tracing"
+gw_ns=$(loop)
+sleep 1
+kill -TERM $gw; wait $gw || true   # background jobs of a script ignore SIGINT
+gw_lines=$(wc -l <"$work/gowarden.out")
+gw_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden.err")
+
+bpftrace -e "uprobe:$bin:main.f { printf(\"%s %d\\n\", str(reg(\"ax\"), reg(\"bx\")), reg(\"cx\")); }" >"$work/bpftrace.out" 2>"$work/bpftrace.err" &
+bt=$!
+wait_for "$work/bpftrace.out" "Attaching"
+bt_ns=$(loop)
+sleep 1
+kill -TERM $bt; wait $bt || true
+bt_lines=$(($(grep -c . "$work/bpftrace.out") - 1))
+bt_lost=$( (grep -ho "Lost [0-9]* events" "$work/bpftrace.out" "$work/bpftrace.err" || true) | awk "{s+=\$2} END {print s+0}")
+
+expected=$((calls * runs))
+printf '| loop of %d calls to main.f(s string, n int) | ns per call (median of %d) | overhead per call | events written / calls | lost |\n' "$calls" "$runs"
+printf '|---|---|---|---|---|\n'
+printf '| untraced | %s | - | - | - |\n' "$base"
+printf '| gowarden trace | %s | %.0f ns | %d / %d | %s dropped |\n' "$gw_ns" "$(echo "$gw_ns - $base" | bc)" "$gw_lines" "$expected" "${gw_dropped:-?}"
+printf '| bpftrace 0.17 printf(str(ax,bx), cx) | %s | %.0f ns | %d / %d | %s lost |\n' "$bt_ns" "$(echo "$bt_ns - $base" | bc)" "$bt_lines" "$expected" "$bt_lost"
+head -2 "$work/gowarden.out" | sed 's/^/    gowarden: /' >&2
+sed -n 2,3p "$work/bpftrace.out" | sed 's/^/    bpftrace: /' >&2
