@@ -7,13 +7,14 @@ import java.io.PrintWriter;
 
 /** Entry point: {@code gowarden <command>}. Errors are one line on stderr and a non-zero exit, never a stack trace. */
 @Command(name = "gowarden", mixinStandardHelpOptions = true, version = "gowarden 0.1.0",
-        description = {"eBPF tracing for Go programs: trace any Go function by name, with its arguments decoded",
-                "per Go's calling convention, in running and future processes.", ""},
+        usageHelpAutoWidth = true,
+        description = {"eBPF tracing for Go programs: trace any Go function by name, also in stripped binaries, with its "
+                + "arguments decoded per Go's calling convention, in running and future processes.", ""},
         subcommands = {TraceCommand.class, SymbolsCommand.class, FeaturesCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  gowarden trace ./demo/demo 'main.greet(name string, n int)'",
-                "  gowarden trace /usr/local/bin/app 'main.(*Server).Handle(req *Request, user string)' --json",
+                "  gowarden trace ./demo/demo 'main.(*Server).Handle' --json        (signature from DWARF)",
                 "  gowarden symbols ./demo/demo --filter '^main\\.'",
                 "  gowarden features"})
 public final class Main implements Runnable {

@@ -32,16 +32,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-@Command(name = "trace", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trace calls to Go functions and print their arguments, decoded per Go's calling convention.",
+@Command(name = "trace", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Trace calls to Go functions and print their arguments, decoded per Go's calling convention "
+                + "(register ABI from Go 1.17 on amd64 / 1.18 on arm64, stack ABI before and for assembly).",
                 "",
-                "Probes attach to the binary's file, so every process running it is traced, those running now and",
-                "those started later, until Ctrl-C. Use --pid to follow one process (and its children), or -c to run",
-                "a command and trace it until it exits.",
+                "Probes attach to the binary's file, so every process running it is traced: those running now and those "
+                + "started later, until Ctrl-C. --pid follows one process (and the processes it forks); -c runs a command "
+                + "and traces it until it exits.",
                 "",
-                "A probe is a Go signature: package-qualified name, then the parameters as in Go source. Pointer",
-                "receivers come from the name. Known types: the builtin ones, pointers to anything, slices, arrays,",
-                "maps, chans, funcs, error/any/interfaces, and struct{...} written out."},
+                "A probe is a Go signature: the package-qualified name, then the parameters as in Go source. A bare name "
+                + "(main.greet) takes its signature from the binary's DWARF. Pointer receivers come from the name. Known "
+                + "types: builtin ones, pointers to anything, slices, arrays, maps, chans, funcs, error/any/interfaces, "
+                + "and struct{...} written out. Each call is reported once, also when the goroutine's stack grows "
+                + "(the probe sits after the prologue's stack check).",
+                ""},
         footer = {"", "Examples:",
                 "  gowarden trace ./demo/demo 'main.greet(name string, n int)'",
                 "  gowarden trace ./demo/demo 'main.(*Server).Handle(req *Request, user string, attempt int, ok bool)' --json",
