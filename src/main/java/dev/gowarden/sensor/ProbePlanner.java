@@ -10,9 +10,10 @@ import dev.gowarden.abi.Signature;
 import dev.gowarden.abi.ValueLayout;
 import dev.gowarden.event.TracedFunction;
 import dev.gowarden.event.ValuePlan;
+import dev.gowarden.golang.GoAbi;
 import dev.gowarden.golang.GoBinary;
+import dev.gowarden.golang.GoBinaryException;
 import dev.gowarden.golang.GoFunction;
-import dev.gowarden.golang.GoVersion;
 import dev.gowarden.golang.RuntimeOffsets;
 
 import java.util.ArrayList;
@@ -35,8 +36,12 @@ public final class ProbePlanner {
     public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize,
                                     RuntimeOffsets offsets) {
         Arch arch = Arch.fromGoName(bin.architecture());
-        GoVersion version = bin.goVersion().orElse(GoVersion.of(1, 17));
-        FrameLayout.Abi abi = AbiLayouts.abiFor(arch, version.major(), version.minor(), fn.assembly());
+        FrameLayout.Abi abi = switch (fn.assembly() ? GoAbi.ABI0 : bin.abi()) {
+            case ABI_INTERNAL -> FrameLayout.Abi.ABI_INTERNAL;
+            case ABI0 -> FrameLayout.Abi.ABI0;
+            case UNKNOWN -> throw new GoBinaryException(bin.path() + ": cannot tell Go's calling convention (no build info, and its"
+                    + " pclntab format is shared by Go 1.16 and 1.17, which differ on " + bin.architecture() + ")");
+        };
         FrameLayout layout = AbiLayouts.layout(sig, arch, abi);
         List<ValueLayout> values = kind == TracedFunction.Kind.ENTRY ? layout.args() : layout.results();
 
