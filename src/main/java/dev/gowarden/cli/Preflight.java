@@ -25,6 +25,11 @@ final class Preflight {
         } catch (IOException e) {
             caps = BigInteger.ZERO;
         }
+        checkCapabilities(caps);
+    }
+
+    /** The rule itself, on an effective capability set as /proc/self/status shows it. */
+    static void checkCapabilities(BigInteger caps) {
         boolean ok = caps.testBit(CAP_SYS_ADMIN) || (caps.testBit(CAP_BPF) && caps.testBit(CAP_PERFMON));
         if (!ok) {
             throw new BpfException("tracing needs root, or the capabilities CAP_BPF and CAP_PERFMON (effective set is 0x"
