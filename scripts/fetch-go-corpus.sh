@@ -19,6 +19,8 @@ specs=(
   @esbuild/linux-arm64@0.24.0    # go1.23.1 arm64
   @esbuild/linux-x64@0.27.0      # go1.25.4, no build info
   @esbuild/linux-x64@0.28.2      # go1.26.5, no build info, header textStart 0
+  esbuild-linux-arm64@0.8.46     # go1.15.7 arm64, stripped (stack ABI prologues)
+  esbuild-linux-arm64@0.13.15    # go1.17.2 arm64, stripped (stack ABI prologues)
 )
 for spec in "${specs[@]}"; do
   label=$(echo "$spec" | sed -e 's/^@//' -e 's#/#-#' -e 's/@/-/')

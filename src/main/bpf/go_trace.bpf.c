@@ -13,6 +13,7 @@
  *   drops         PERCPU_ARRAY 0 -> u64 records lost because the ring was full
  */
 #include "gowarden.h"
+#include "go_event.h"
 
 #define MAX_WORDS 32
 #define MAX_COPIES 8
@@ -58,23 +59,6 @@ struct config {
 	u32 pad;
 };
 
-struct event_header {
-	u64 ktime_ns;
-	u32 tgid;
-	u32 tid;
-	u64 goid;
-	u32 probe_id;
-	u16 nwords;
-	u16 ncopies;
-	char comm[16];
-};
-
-struct copy_header {
-	u32 len;      /* bytes that follow (before padding) */
-	u32 full_len; /* length the value had (may exceed len: truncated) */
-	s32 status;   /* 0, or the negative errno of a failed read: the value is unreadable */
-	u32 pad;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -8,6 +8,7 @@
  *   counters  PERCPU_ARRAY  0 = records emitted, 1 = records dropped because the ring was full
  */
 #include "gowarden.h"
+#include "go_event.h"
 
 struct settings {
 	u64 count;
@@ -80,19 +81,9 @@ int produce_pattern(void *ctx)
 
 /* Records in go_trace's event format: header, 3 words (string ptr, len, int), one 16-byte string copy. */
 struct bench_event {
-	u64 ktime_ns;
-	u32 tgid;
-	u32 tid;
-	u64 goid;
-	u32 probe_id;
-	u16 nwords;
-	u16 ncopies;
-	char comm[16];
+	struct event_header hdr;
 	u64 words[3];
-	u32 copy_len;
-	u32 copy_full_len;
-	s32 copy_status;
-	u32 copy_pad;
+	struct copy_header copy;
 	char text[16];
 };
 
@@ -103,21 +94,21 @@ static long emit_event(u32 i, void *ctx)
 		count(1);
 		return 0;
 	}
-	e->ktime_ns = bpf_ktime_get_ns();
-	e->tgid = 4242;
-	e->tid = 4243;
-	e->goid = 7;
-	e->probe_id = 0;
-	e->nwords = 3;
-	e->ncopies = 1;
-	__builtin_memcpy(e->comm, "bench\0\0\0\0\0\0\0\0\0\0", 16);
+	e->hdr.ktime_ns = bpf_ktime_get_ns();
+	e->hdr.tgid = 4242;
+	e->hdr.tid = 4243;
+	e->hdr.goid = 7;
+	e->hdr.probe_id = 0;
+	e->hdr.nwords = 3;
+	e->hdr.ncopies = 1;
+	__builtin_memcpy(e->hdr.comm, "bench\0\0\0\0\0\0\0\0\0\0", 16);
 	e->words[0] = 0xc000010000ULL;
 	e->words[1] = 16;
 	e->words[2] = i;
-	e->copy_len = 16;
-	e->copy_full_len = 16;
-	e->copy_status = 0;
-	e->copy_pad = 0;
+	e->copy.len = 16;
+	e->copy.full_len = 16;
+	e->copy.status = 0;
+	e->copy.pad = 0;
 	__builtin_memcpy(e->text, "hello-gowarden!!", 16);
 	bpf_ringbuf_submit(e, 0);
 	count(0);

@@ -262,8 +262,8 @@ class CodeAnalyzerTest {
     @CsvSource({
             "fetch-go-corpus.sh, esbuild-linux-64-0.5.26, go1.14.2, RCX;RAX",
             "fetch-go-corpus.sh, esbuild-linux-64-0.11.23, go1.16.3, RCX;RAX",
-            "fetch-old-arm64-go.sh, esbuild-linux-arm64-0.8.46, go1.15.7, R1;R2",
-            "fetch-old-arm64-go.sh, esbuild-linux-arm64-0.13.15, go1.17.2, R1;R2",
+            "fetch-go-corpus.sh, esbuild-linux-arm64-0.8.46, go1.15.7, R1;R2",
+            "fetch-go-corpus.sh, esbuild-linux-arm64-0.13.15, go1.17.2, R1;R2",
     })
     void oldGoAbi0Prologues(String script, String label, String goVersion, String mainClobbers) {
         Path path = GoCorpus.get(script, label);

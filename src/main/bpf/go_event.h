@@ -1,0 +1,26 @@
+/* The ring-buffer record format of go_trace.bpf.c, decoded by dev.gowarden.event.EventRecord:
+ * struct event_header, u64 words[nwords], then per copy a struct copy_header and its bytes padded to 8. */
+#ifndef GO_EVENT_H
+#define GO_EVENT_H
+
+#include "gowarden.h"
+
+struct event_header {
+	u64 ktime_ns;
+	u32 tgid;
+	u32 tid;
+	u64 goid;
+	u32 probe_id;
+	u16 nwords;
+	u16 ncopies;
+	char comm[16];
+};
+
+struct copy_header {
+	u32 len;      /* bytes that follow (before padding) */
+	u32 full_len; /* length the value had (may exceed len: truncated) */
+	s32 status;   /* 0, or the negative errno of a failed read: the value is unreadable */
+	u32 pad;
+};
+
+#endif
