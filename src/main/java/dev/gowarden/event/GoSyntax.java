@@ -1,6 +1,5 @@
 package dev.gowarden.event;
 
-import java.nio.charset.StandardCharsets;
 
 /** Prints decoded values the way Go source would write them ("hello", 0xc000010000, {A: 1}). */
 public final class GoSyntax {
