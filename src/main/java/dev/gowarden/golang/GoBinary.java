@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -133,10 +134,54 @@ public final class GoBinary implements AutoCloseable {
 
     /** Functions whose name the pattern finds (regex find semantics), in entry order. */
     public List<GoFunction> find(Pattern pattern) {
+        byte[] prefix = literalPrefix(pattern);
+        if (prefix != null) {
+            // every match starts with the prefix: compare name bytes, run the regex on the few candidates only
+            List<GoFunction> out = new ArrayList<>();
+            Matcher m = pattern.matcher("");
+            for (int i : pclntab.withNamePrefix(prefix)) {
+                String name = pclntab.name(i);
+                if (m.reset(name).find()) out.add(make(i, name));
+            }
+            return out;
+        }
         List<Integer> idx = index().matching(pattern);
         List<GoFunction> out = new ArrayList<>(idx.size());
         for (int i : idx) out.add(make(i, index.name(i)));
         return out;
+    }
+
+    /**
+     * The literal text every match of {@code pattern} starts its input with, as ASCII bytes, or null when there is
+     * none to be sure of: the pattern must have no flags, start with {@code ^} (start of input, as it is not
+     * MULTILINE), contain no {@code |} anywhere, and the prefix is the run of plain or backslash-escaped
+     * punctuation characters after it, less its last character when a {@code ?}, {@code *} or {@code {}
+     * quantifier follows.
+     */
+    static byte[] literalPrefix(Pattern pattern) {
+        String p = pattern.pattern();
+        if (pattern.flags() != 0 || p.length() < 2 || p.charAt(0) != '^' || p.indexOf('|') >= 0) return null;
+        StringBuilder lit = new StringBuilder();
+        int k = 1;
+        while (k < p.length()) {
+            char c = p.charAt(k);
+            if (c == '\\') {
+                if (k + 1 >= p.length()) return null;
+                char e = p.charAt(k + 1);
+                if (e >= 0x80 || Character.isLetterOrDigit(e) || e < 0x20) break;
+                lit.append(e);
+                k += 2;
+            } else if (c < 0x20 || c >= 0x7f || "^$.|?*+()[]{}".indexOf(c) >= 0) {
+                break;
+            } else {
+                lit.append(c);
+                k++;
+            }
+        }
+        if (k < p.length() && lit.length() > 0 && "?*{".indexOf(p.charAt(k)) >= 0) {
+            lit.setLength(lit.length() - 1);
+        }
+        return lit.isEmpty() ? null : lit.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

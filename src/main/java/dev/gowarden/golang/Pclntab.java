@@ -521,6 +521,31 @@ public final class Pclntab {
         return p - at;
     }
 
+    /**
+     * Indexes, in entry order, of the functions whose name starts with {@code prefix} (no NUL in it), compared on
+     * the name bytes without decoding any name. Checks every function's name on the way exactly as a full decode
+     * would (offset inside funcnametab, NUL-terminated), so a corrupt table fails with the same error.
+     */
+    List<Integer> withNamePrefix(byte[] prefix) {
+        byte[] n = names();
+        int lastNul = n.length - 1;
+        while (lastNul >= 0 && n[lastNul] != 0) lastNul--;
+        int plen = prefix.length;
+        byte first = plen > 0 ? prefix[0] : 0;
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < nfunc; i++) {
+            int at = nameIndex(i);
+            if (at > lastNul) {
+                nameLengthAt(i, at);    // throws: not NUL-terminated
+            }
+            if (plen == 0 || n[at] == first && at + plen <= n.length
+                    && java.util.Arrays.equals(n, at, at + plen, prefix, 0, plen)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
     /** Length of the NUL-terminated name at table offset {@code start}. */
     long nameLength(int i, long start) {
         return nameLengthAt(i, (int) (start - nameBase));
