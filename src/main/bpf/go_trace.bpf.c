@@ -259,4 +259,19 @@ int track_fork(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/* Forgets a traced process when its last thread exits, so a reused pid is not traced by mistake. */
+SEC("raw_tracepoint/sched_process_exit")
+int track_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	u32 zero = 0;
+	struct config *cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!cfg || !cfg->filter_tgids)
+		return 0;
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	u32 tgid = pid_tgid >> 32;
+	if ((u32)pid_tgid == tgid)
+		bpf_map_delete_elem(&target_tgids, &tgid);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -72,6 +72,7 @@ public final class GoTraceSensor implements AutoCloseable {
     private final EventRecord view = new EventRecord();
     private final long monoToEpochNanos;
     private Link forkTracker;
+    private Link exitTracker;
     private boolean closed;
 
     public GoTraceSensor(Options options) {
@@ -80,9 +81,9 @@ public final class GoTraceSensor implements AutoCloseable {
         try {
             obj.maxEntries("events", options.ringBytes());
             if (options.uprobeMulti()) {
-                obj.onlyLoad("go_uprobe_multi", "track_fork").expectedAttachType("go_uprobe_multi", Attacher.BPF_TRACE_UPROBE_MULTI);
+                obj.onlyLoad("go_uprobe_multi", "track_fork", "track_exit").expectedAttachType("go_uprobe_multi", Attacher.BPF_TRACE_UPROBE_MULTI);
             } else {
-                obj.onlyLoad("go_uprobe", "track_fork");
+                obj.onlyLoad("go_uprobe", "track_fork", "track_exit");
             }
             obj.load();
             this.specs = obj.map("probe_specs");
@@ -175,6 +176,7 @@ public final class GoTraceSensor implements AutoCloseable {
         }
         if (forkTracker == null) {
             forkTracker = RawTracepoint.attach(object.program("track_fork"), "sched_process_fork");
+            exitTracker = RawTracepoint.attach(object.program("track_exit"), "sched_process_exit");
         }
     }
 
@@ -204,6 +206,13 @@ public final class GoTraceSensor implements AutoCloseable {
         return new GoCallEvent(view.ktimeNs() + monoToEpochNanos, view.tgid(), view.tid(), view.goid(), view.comm(), p.function(), values);
     }
 
+    /** Whether a process is in the traced set (it leaves it when it exits). */
+    public boolean isTraced(int tgid) {
+        try (Arena arena = Arena.ofConfined()) {
+            return object.map("target_tgids").lookup(arena.allocateFrom(ValueLayout.JAVA_INT, tgid), arena.allocate(1));
+        }
+    }
+
     public Stats stats() {
         return new Stats(ring.recordsRead(), drops.sumPerCpuCounter(0), ring.recordsDiscarded(), probes.size(), links.size());
     }
@@ -226,6 +235,7 @@ public final class GoTraceSensor implements AutoCloseable {
         }
         links.clear();
         if (forkTracker != null) forkTracker.close();
+        if (exitTracker != null) exitTracker.close();
         ring.close();
         object.close();
         if (first != null) throw first;

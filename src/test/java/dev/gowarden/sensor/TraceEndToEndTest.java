@@ -76,6 +76,7 @@ class TraceEndToEndTest {
                 }
                 sensor.poll(100, events::add);
                 assertEquals(0, sensor.stats().dropped(), "no event may be dropped");
+                assertTrue(!sensor.isTraced((int) proc.pid()), "an exited process leaves the traced set");
                 for (GoCallEvent e : events) assertEquals(proc.pid(), e.tgid());
             } finally {
                 proc.destroyForcibly();
