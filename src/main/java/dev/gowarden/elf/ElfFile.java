@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +28,21 @@ public final class ElfFile implements AutoCloseable {
     public static final int ET_EXEC = 2;
     public static final int ET_DYN = 3;
 
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Layouts for files over 2 GiB only, in a holder class so that ordinary files never initialise them: the first
+     * {@code MemorySegment.get} with each layout spins up VarHandle/LambdaForm machinery that costs milliseconds of
+     * start-up, whereas {@link ByteBuffer} absolute reads are cheap before the JIT warms up.
+     */
+    private static final class Wide {
+        static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    }
 
     private final Path path;
     private final Arena arena;
     private final MemorySegment data;
+    private final ByteBuffer buf;   // the same bytes, little-endian, for int-indexed reads; null when the file is over 2 GiB
     private final int type;
     private final int machine;
     private final long entry;
@@ -48,7 +57,9 @@ public final class ElfFile implements AutoCloseable {
         this.path = path;
         this.arena = arena;
         this.data = data;
-        if (data.byteSize() < 64 || data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0) != 0x7f454c46) {
+        this.buf = data.byteSize() <= Integer.MAX_VALUE ? data.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
+        // \x7fELF read as a little-endian word
+        if (data.byteSize() < 64 || (int) u32(0) != 0x464c457f) {
             throw new ElfFormatException(path, "not an ELF file (no \\x7fELF magic)");
         }
         int elfClass = u8(4);
@@ -249,7 +260,7 @@ public final class ElfFile implements AutoCloseable {
                 return;
             }
             int nameLen = (int) namesz;
-            while (nameLen > 0 && data.get(ValueLayout.JAVA_BYTE, nameOff + nameLen - 1) == 0) {
+            while (nameLen > 0 && byteAt(nameOff + nameLen - 1) == 0) {
                 nameLen--;
             }
             String name = new String(data.asSlice(nameOff, nameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
@@ -332,36 +343,48 @@ public final class ElfFile implements AutoCloseable {
 
     public int u8(long off) {
         check(off, 1);
-        return Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, off));
+        return Byte.toUnsignedInt(byteAt(off));
     }
 
     public int u16(long off) {
         check(off, 2);
-        return Short.toUnsignedInt(data.get(U16, off));
+        return Short.toUnsignedInt(buf != null ? buf.getShort((int) off) : data.get(Wide.U16, off));
     }
 
     public long u32(long off) {
         check(off, 4);
-        return Integer.toUnsignedLong(data.get(U32, off));
+        return Integer.toUnsignedLong(buf != null ? buf.getInt((int) off) : data.get(Wide.U32, off));
     }
 
     public long u64(long off) {
         check(off, 8);
-        return data.get(U64, off);
+        return buf != null ? buf.getLong((int) off) : data.get(Wide.U64, off);
     }
 
     /** A NUL-terminated string starting at file offset {@code off}, bounded by {@code limit} (exclusive). */
     public String cString(long off, long limit) {
         long end = Math.min(limit, data.byteSize());
         long i = off;
-        while (i < end && data.get(ValueLayout.JAVA_BYTE, i) != 0) {
+        while (i < end && byteAt(i) != 0) {
             i++;
         }
         if (i >= end) {
             throw new ElfFormatException(path, String.format("string at file offset 0x%x is not NUL-terminated before 0x%x", off, end));
         }
-        byte[] bytes = data.asSlice(off, i - off).toArray(ValueLayout.JAVA_BYTE);
+        byte[] bytes;
+        if (buf != null) {
+            // 0 <= off <= i < size here; a ByteBuffer bulk read skips the type-switch bootstrap of MemorySegment.toArray
+            bytes = new byte[(int) (i - off)];
+            buf.get((int) off, bytes);
+        } else {
+            bytes = data.asSlice(off, i - off).toArray(ValueLayout.JAVA_BYTE);
+        }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The byte at {@code off} (below the file size, so it fits an int index when {@code buf} exists); a negative one fails as before. */
+    private byte byteAt(long off) {
+        return buf != null && off >= 0 ? buf.get((int) off) : data.get(ValueLayout.JAVA_BYTE, off);
     }
 
     private void check(long off, int len) {

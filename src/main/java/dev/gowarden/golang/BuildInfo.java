@@ -6,7 +6,8 @@ import dev.gowarden.elf.Section;
 import dev.gowarden.elf.Segment;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,9 +97,9 @@ public record BuildInfo(GoVersion goVersion, String mainPackage, String mainModu
 
     private static boolean hasMagic(ElfFile elf, long off) {
         if (off + MAGIC.length > elf.size()) return false;
-        MemorySegment m = elf.slice(off, MAGIC.length, "build info magic");
+        elf.slice(off, MAGIC.length, "build info magic");    // the bounds check and its error, as before
         for (int i = 0; i < MAGIC.length; i++) {
-            if (m.get(ValueLayout.JAVA_BYTE, i) != MAGIC[i]) return false;
+            if (elf.u8(off + i) != (MAGIC[i] & 0xff)) return false;
         }
         return true;
     }
@@ -115,17 +116,30 @@ public record BuildInfo(GoVersion goVersion, String mainPackage, String mainModu
         }
         MemorySegment bytes = elf.slice(cursor[0], len, "Go build info string");
         cursor[0] += len;
-        return new String(bytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        return new String(bytesOf(bytes), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The bytes of a slice of the file, through a ByteBuffer: MemorySegment.toArray would bootstrap a type switch
+     * (a generated class, milliseconds at start-up) on its first use.
+     */
+    private static byte[] bytesOf(MemorySegment m) {
+        ByteBuffer b = m.asByteBuffer();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
     }
 
     private static String readGoString(ElfFile elf, long headerAddr, int ptrSize) {
         MemorySegment hdr = elf.sliceAtAddress(headerAddr, 2L * ptrSize, "Go build info string header");
-        long ptr = ptrSize == 8 ? hdr.get(ValueLayout.JAVA_LONG_UNALIGNED, 0) : Integer.toUnsignedLong(hdr.get(ValueLayout.JAVA_INT_UNALIGNED, 0));
-        long len = ptrSize == 8 ? hdr.get(ValueLayout.JAVA_LONG_UNALIGNED, 8) : Integer.toUnsignedLong(hdr.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
+        // ELF files here are little-endian (ElfFile rejects others); a ByteBuffer read avoids VarHandle set-up
+        ByteBuffer b = hdr.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        long ptr = ptrSize == 8 ? b.getLong(0) : Integer.toUnsignedLong(b.getInt(0));
+        long len = ptrSize == 8 ? b.getLong(8) : Integer.toUnsignedLong(b.getInt(4));
         if (len < 0 || len > 1 << 24) {
             throw new ElfFormatException(elf.path(), "Go build info string has absurd length " + len);
         }
         if (len == 0) return "";
-        return new String(elf.sliceAtAddress(ptr, len, "Go build info string").toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        return new String(bytesOf(elf.sliceAtAddress(ptr, len, "Go build info string")), StandardCharsets.UTF_8);
     }
 }

@@ -52,7 +52,12 @@ final class ModuleData {
         long nftab = tab.count() + 1L;
         if (m.byteSize() / 8 > Integer.MAX_VALUE) return Optional.empty();
         long[] w = new long[(int) (m.byteSize() / 8)];
-        MemorySegment.copy(m, U64, 0, w, 0, w.length);
+        if (m.byteSize() <= Integer.MAX_VALUE) {
+            // a ByteBuffer bulk read: the first MemorySegment.copy into an array bootstraps a type switch (milliseconds)
+            m.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(w);
+        } else {
+            MemorySegment.copy(m, U64, 0, w, 0, w.length);
+        }
         int words = SIZE / 8;
         for (int o = 0; o + words <= w.length; o++) {
             if (w[o] != want) continue;

@@ -27,8 +27,10 @@ import java.util.Optional;
  * header field, else from {@code .text} (see {@link TextStartSource}).
  */
 public final class Pclntab {
+    // For the scan of segments over 2 GiB only. Everything else reads through ByteBuffers: the first MemorySegment.get
+    // with each layout costs milliseconds of VarHandle set-up at start-up, and the first MemorySegment.copy into an
+    // array bootstraps a type switch (a generated class).
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** The on-disk format, named by its magic and the Go releases that write it. */
     public enum Format {
@@ -111,7 +113,7 @@ public final class Pclntab {
         if (size > Integer.MAX_VALUE) {
             throw fail("is " + size + " bytes long; tables over 2 GiB are not supported");
         }
-        long magic = Integer.toUnsignedLong(tab.get(I32, 0));
+        long magic = Integer.toUnsignedLong(buf.getInt(0));   // buf exists: the size is at most 2 GiB here
         this.format = Format.of(magic);
         if (format == null) {
             throw fail(String.format("has unknown magic 0x%08x (expected 0xfffffffb, 0xfffffffa, 0xfffffff0 or 0xfffffff1)", magic));
@@ -211,13 +213,13 @@ public final class Pclntab {
         int words = 2 * nfunc + 1;
         if (ftabStride == 8) {
             ftab32 = new int[words];
-            MemorySegment.copy(tab, I32, ftab, ftab32, 0, words);
+            buf.slice((int) ftab, 4 * words).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(ftab32);
         } else if (ptrSize == 8) {
             ftab64 = new long[words];
-            MemorySegment.copy(tab, I64, ftab, ftab64, 0, words);
+            buf.slice((int) ftab, 8 * words).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(ftab64);
         } else {
             ftab64 = new long[words];
-            for (int k = 0; k < words; k++) ftab64[k] = Integer.toUnsignedLong(tab.get(I32, ftab + 4L * k));
+            for (int k = 0; k < words; k++) ftab64[k] = Integer.toUnsignedLong(buf.getInt((int) (ftab + 4L * k)));
         }
     }
 
@@ -290,12 +292,13 @@ public final class Pclntab {
         for (Segment seg : order) {
             if (seg.fileSize() < 16 || seg.offset() < 0 || seg.offset() > elf.size() || seg.fileSize() > elf.size() - seg.offset()) continue;
             MemorySegment m = elf.slice(seg.offset(), seg.fileSize(), "segment");
+            ByteBuffer b = m.byteSize() <= Integer.MAX_VALUE ? m.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN) : null;
             long limit = seg.fileSize() - 16;
             for (long o = 0; o <= limit; o += 4) {
-                int w = m.get(I32, o);
+                int w = b != null ? b.getInt((int) o) : m.get(I32, o);
                 if (w != 0xFFFFFFFB && w != 0xFFFFFFFA && w != 0xFFFFFFF0 && w != 0xFFFFFFF1) continue;
-                if (m.get(ValueLayout.JAVA_BYTE, o + 4) != 0 || m.get(ValueLayout.JAVA_BYTE, o + 5) != 0
-                        || m.get(ValueLayout.JAVA_BYTE, o + 6) != expectedQuantum || m.get(ValueLayout.JAVA_BYTE, o + 7) != 8) {
+                if (scanByte(m, b, o + 4) != 0 || scanByte(m, b, o + 5) != 0
+                        || scanByte(m, b, o + 6) != expectedQuantum || scanByte(m, b, o + 7) != 8) {
                     continue;
                 }
                 try {
@@ -310,6 +313,11 @@ public final class Pclntab {
             }
         }
         return Optional.empty();
+    }
+
+    /** A byte of a scanned segment: through its buffer, or the segment itself when it is over 2 GiB (no buffer). */
+    private static byte scanByte(MemorySegment m, ByteBuffer b, long o) {
+        return b != null ? b.get((int) o) : m.get(ValueLayout.JAVA_BYTE, o);
     }
 
     private boolean namesLookPrintable() {
@@ -497,7 +505,7 @@ public final class Pclntab {
         byte[] n = names;
         if (n == null) {
             n = new byte[(int) (nameLimit - nameBase)];
-            MemorySegment.copy(tab, ValueLayout.JAVA_BYTE, nameBase, n, 0, n.length);
+            buf.get((int) nameBase, n);
             names = n;
         }
         return n;
@@ -566,11 +574,11 @@ public final class Pclntab {
     }
 
     private long word(long at) {
-        return ptrSize == 8 ? tab.get(I64, at) : Integer.toUnsignedLong(tab.get(I32, at));
+        return ptrSize == 8 ? buf.getLong((int) at) : Integer.toUnsignedLong(buf.getInt((int) at));
     }
 
     private int u8(long at) {
-        return tab.get(ValueLayout.JAVA_BYTE, at) & 0xff;
+        return buf.get((int) at) & 0xff;
     }
 
     private GoBinaryException fail(String what) {
