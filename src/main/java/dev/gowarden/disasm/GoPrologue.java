@@ -1,6 +1,7 @@
 package dev.gowarden.disasm;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class GoPrologue {
 
     /** {@code code} holds the function's bytes from its entry; nothing beyond it is read. */
     public static Optional<StackCheck> amd64(MemorySegment code, long entry) {
+        ByteBuffer x86 = X86Decoder.view(code);
         long pos = 0;
         int gReg = X86Instruction.R14;
         StackCheck.GSource gSource = StackCheck.GSource.REGISTER;
@@ -40,7 +42,7 @@ public final class GoPrologue {
         Set<Integer> clobbered = new LinkedHashSet<>();
         List<Long> earlyTargets = new ArrayList<>(2);
         for (int n = 0; n < MAX_PROLOGUE_INSTRUCTIONS && pos < code.byteSize(); n++) {
-            X86Instruction in = X86Decoder.decode(code, pos, entry + pos);
+            X86Instruction in = X86Decoder.decode(x86, pos, entry + pos);
             pos += in.length();
             if (in.flow() == Flow.COND_JUMP) {
                 int cc = conditionCode(in);
@@ -140,11 +142,12 @@ public final class GoPrologue {
     }
 
     private static boolean amd64MorestackPath(MemorySegment code, long entry, long target) {
+        ByteBuffer x86 = X86Decoder.view(code);
         long pos = target - entry;
         if (pos <= 0 || pos >= code.byteSize()) return false;
         boolean called = false;
         for (int n = 0; n < MAX_MORESTACK_PATH_INSTRUCTIONS && pos < code.byteSize(); n++) {
-            X86Instruction in = X86Decoder.decode(code, pos, entry + pos);
+            X86Instruction in = X86Decoder.decode(x86, pos, entry + pos);
             pos += in.length();
             switch (in.flow()) {
                 case NEXT -> {

@@ -1,6 +1,7 @@
 package dev.gowarden.disasm;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class Sweep {
      * only code reachable from the entry by direct control flow is trusted, so no probe lands in data.
      */
     public static List<Long> amd64Returns(MemorySegment code, long entry, String what) {
+        ByteBuffer x86 = X86Decoder.view(code);
         long size = code.byteSize();
         List<Long> rets = new ArrayList<>(4);
         List<Long> targets = new ArrayList<>();
@@ -31,7 +33,7 @@ public final class Sweep {
         long invalidAt = -1;
         long pos = 0;
         while (pos < size) {
-            X86Instruction in = X86Decoder.decode(code, pos, entry + pos);
+            X86Instruction in = X86Decoder.decode(x86, pos, entry + pos);
             starts.set((int) pos);
             switch (in.flow()) {
                 case INVALID -> {
@@ -60,6 +62,7 @@ public final class Sweep {
 
     /** RETs reachable from the entry (and the given offsets) through fall-through and direct branches. */
     private static List<Long> amd64ReachableReturns(MemorySegment code, long entry, List<Long> extraStarts, String what) {
+        ByteBuffer x86 = X86Decoder.view(code);
         long size = code.byteSize();
         BitSet visited = new BitSet((int) size);
         ArrayDeque<Long> work = new ArrayDeque<>();
@@ -70,7 +73,7 @@ public final class Sweep {
             long pos = work.poll();
             while (pos >= 0 && pos < size && !visited.get((int) pos)) {
                 visited.set((int) pos);
-                X86Instruction in = X86Decoder.decode(code, pos, entry + pos);
+                X86Instruction in = X86Decoder.decode(x86, pos, entry + pos);
                 Flow flow = in.flow();
                 if (flow == Flow.INVALID) throw invalid(code, entry, pos, what);
                 if (flow == Flow.RET) {

@@ -1,7 +1,7 @@
 package dev.gowarden.disasm;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -13,8 +13,6 @@ import java.nio.ByteOrder;
 public final class X86Decoder {
     public static final int MAX_LENGTH = 15;
 
-    private static final ValueLayout.OfInt S32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong S64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /*
      * Operand classes per opcode, one character per byte value (rows of 16). Strings keep the tables immutable.
@@ -69,9 +67,22 @@ public final class X86Decoder {
      * and its caller decides what an undecodable byte means.
      */
     public static X86Instruction decode(MemorySegment code, long offset, long address) {
-        long limit = Math.min(code.byteSize(), offset + MAX_LENGTH);
-        if (offset < 0 || offset >= code.byteSize()) {
-            throw new IndexOutOfBoundsException("offset " + offset + " outside code of " + code.byteSize() + " bytes");
+        return decode(view(code), offset, address);
+    }
+
+    /**
+     * A little-endian buffer over a function's bytes, to decode many instructions of it: buffer reads avoid the
+     * one-time VarHandle set-up of MemorySegment layout reads, which dominates a short command's start-up.
+     */
+    public static ByteBuffer view(MemorySegment code) {
+        return code.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** As {@link #decode(MemorySegment, long, long)}, on a {@link #view}. */
+    public static X86Instruction decode(ByteBuffer code, long offset, long address) {
+        long limit = Math.min(code.limit(), offset + MAX_LENGTH);
+        if (offset < 0 || offset >= code.limit()) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside code of " + code.limit() + " bytes");
         }
         long p = offset;
         int prefixes = 0;
@@ -128,7 +139,7 @@ public final class X86Decoder {
     }
 
     /** C4/C5 (VEX), 62 (EVEX), 8F (XOP, or POP r/m when ModRM.reg is 0). {@code p} points after the escape byte. */
-    private static X86Instruction decodeVexFamily(MemorySegment code, long offset, long p, long limit, long address,
+    private static X86Instruction decodeVexFamily(ByteBuffer code, long offset, long p, long limit, long address,
                                                   int prefixes, int escape) {
         if (p >= limit) return invalid(address);
         int p0 = u8(code, p);
@@ -191,7 +202,7 @@ public final class X86Decoder {
     }
 
     /** Decodes ModRM/SIB/displacement and the immediate for operand class {@code cls}; {@code p} points after the opcode. */
-    private static X86Instruction finish(MemorySegment code, long offset, long p, long limit, long address, int prefixes,
+    private static X86Instruction finish(ByteBuffer code, long offset, long p, long limit, long address, int prefixes,
                                          int rex, int map, int opcode, char cls) {
         int modrm = -1;
         int sib = -1;
@@ -238,7 +249,7 @@ public final class X86Decoder {
             // MOV AL/rAX <-> moffs: the address is 8 bytes, 4 with an address-size prefix.
             dispSize = (prefixes & X86Instruction.PREFIX_ADDRSIZE) != 0 ? 4 : 8;
             if (p + dispSize > limit) return invalid(address);
-            disp = dispSize == 8 ? code.get(S64, p) : s32(code, p);
+            disp = dispSize == 8 ? code.getLong((int) p) : s32(code, p);
             p += dispSize;
         }
         if (p + immSize > limit) return invalid(address);
@@ -246,7 +257,7 @@ public final class X86Decoder {
             case 1 -> (byte) u8(code, p);
             case 2, 3 -> (short) (u8(code, p) | u8(code, p + 1) << 8);
             case 4 -> s32(code, p);
-            case 8 -> code.get(S64, p);
+            case 8 -> code.getLong((int) p);
             default -> 0;
         };
         p += immSize;
@@ -309,11 +320,11 @@ public final class X86Decoder {
         return new X86Instruction(address, 1, Flow.INVALID, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, 0);
     }
 
-    private static int u8(MemorySegment code, long p) {
-        return Byte.toUnsignedInt(code.get(ValueLayout.JAVA_BYTE, p));
+    private static int u8(ByteBuffer code, long p) {
+        return Byte.toUnsignedInt(code.get((int) p));
     }
 
-    private static long s32(MemorySegment code, long p) {
-        return code.get(S32, p);
+    private static long s32(ByteBuffer code, long p) {
+        return code.getInt((int) p);
     }
 }
