@@ -175,14 +175,9 @@ public final class ElfFile implements AutoCloseable {
                 if (s.type() != Section.SHT_SYMTAB) {
                     continue;
                 }
-                if (s.link() >= sections.size()) {
-                    throw new ElfFormatException(path, "symbol table " + s.name() + " links to missing string table " + s.link());
-                }
-                Section strtab = sections.get(s.link());
-                long entsize = s.entsize() == 0 ? 24 : s.entsize();
-                if (entsize < 24) {
-                    throw new ElfFormatException(path, "symbol table " + s.name() + " has entry size " + entsize + " (< 24)");
-                }
+                SymbolSection sym = checkSymbolSection(s);
+                Section strtab = sym.strtab();
+                long entsize = sym.entsize();
                 MemorySegment syms = slice(s.offset(), s.size(), "symbol table " + s.name());
                 MemorySegment strs = slice(strtab.offset(), strtab.size(), "string table " + strtab.name());
                 symtabView = Optional.of(new ElfSymbolTable(syms, strs, entsize));
@@ -446,19 +441,29 @@ public final class ElfFile implements AutoCloseable {
         }
     }
 
+    private record SymbolSection(Section strtab, long entsize) {
+    }
+
+    /** The string table and entry size of a symbol table section, checked. */
+    private SymbolSection checkSymbolSection(Section s) {
+        if (s.link() >= sections.size()) {
+            throw new ElfFormatException(path, "symbol table " + s.name() + " links to missing string table " + s.link());
+        }
+        long entsize = s.entsize() == 0 ? 24 : s.entsize();
+        if (entsize < 24) {
+            throw new ElfFormatException(path, "symbol table " + s.name() + " has entry size " + entsize + " (< 24)");
+        }
+        return new SymbolSection(sections.get(s.link()), entsize);
+    }
+
     private List<ElfSymbol> readSymbols(int sectionType) {
         for (Section s : sections) {
             if (s.type() != sectionType) {
                 continue;
             }
-            if (s.link() >= sections.size()) {
-                throw new ElfFormatException(path, "symbol table " + s.name() + " links to missing string table " + s.link());
-            }
-            Section strtab = sections.get(s.link());
-            long entsize = s.entsize() == 0 ? 24 : s.entsize();
-            if (entsize < 24) {
-                throw new ElfFormatException(path, "symbol table " + s.name() + " has entry size " + entsize + " (< 24)");
-            }
+            SymbolSection sym = checkSymbolSection(s);
+            Section strtab = sym.strtab();
+            long entsize = sym.entsize();
             slice(s.offset(), s.size(), "symbol table " + s.name());
             slice(strtab.offset(), strtab.size(), "string table " + strtab.name());
             long count = s.size() / entsize;
