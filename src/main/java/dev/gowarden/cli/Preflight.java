@@ -1,6 +1,7 @@
 package dev.gowarden.cli;
 
 import dev.gowarden.bpf.BpfException;
+import dev.gowarden.bpf.KernelFs;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -40,17 +41,6 @@ final class Preflight {
     /** Mounts bpffs at /sys/fs/bpf when it is not mounted (pins and the agent need it). */
     static void ensureBpffs() {
         Path bpffs = Path.of("/sys/fs/bpf");
-        try {
-            if (Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.split(" ")[1].equals("/sys/fs/bpf"))) return;
-            Process p = new ProcessBuilder("mount", "-t", "bpf", "bpf", bpffs.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (p.waitFor() != 0) {
-                throw new BpfException("bpffs is not mounted at /sys/fs/bpf and mounting it failed (" + out + "); run: mount -t bpf bpf /sys/fs/bpf");
-            }
-        } catch (IOException e) {
-            throw new BpfException("cannot check or mount bpffs: " + e.getMessage() + "; run: mount -t bpf bpf /sys/fs/bpf");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (!KernelFs.isMounted(bpffs)) KernelFs.mount("bpf", bpffs, "bpffs");
     }
 }

@@ -5,6 +5,7 @@ import dev.gowarden.bpf.BpfMap;
 import dev.gowarden.bpf.BpfObject;
 import dev.gowarden.bpf.Errno;
 import dev.gowarden.bpf.KernelBtf;
+import dev.gowarden.bpf.KernelFs;
 import dev.gowarden.bpf.Native;
 import dev.gowarden.link.Attacher;
 import dev.gowarden.link.KprobeTarget;
@@ -197,15 +198,10 @@ public final class Features {
     private static String activeLsms() {
         Path lsm = Path.of("/sys/kernel/security/lsm");
         try {
-            if (!Files.exists(lsm)) {
-                new ProcessBuilder("mount", "-t", "securityfs", "securityfs", "/sys/kernel/security").start().waitFor();
-            }
-            return Files.exists(lsm) ? Files.readString(lsm).trim() : "unknown (securityfs not mounted)";
-        } catch (IOException e) {
+            if (!Files.exists(lsm)) KernelFs.mount("securityfs", Path.of("/sys/kernel/security"), "securityfs");
+            return Files.readString(lsm).trim();
+        } catch (IOException | BpfException e) {
             return "unknown (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
         }
     }
 }

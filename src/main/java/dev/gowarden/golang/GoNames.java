@@ -50,9 +50,4 @@ public final class GoNames {
         }
         return sb.toString();
     }
-
-    /** True when the name carries type arguments (a generic instantiation). */
-    public static boolean isGeneric(String name) {
-        return name.indexOf('[') >= 0;
-    }
 }

@@ -6,6 +6,14 @@ package dev.gowarden.golang;
  * was removed (1.25).
  */
 public record RuntimeOffsets(long goidOffset, long stackguard0Offset) {
+    /**
+     * The table entry for a binary's Go version; without build info, the 1.17 entry (152, also right for
+     * 1.9-1.22 and 1.25+). DWARF, when present, is the better source.
+     */
+    public static RuntimeOffsets forBinary(GoBinary bin) {
+        return forVersion(bin.goVersion().orElse(GoVersion.of(1, 17)));
+    }
+
     /** The version-keyed table; DWARF, when present, is the better source. */
     public static RuntimeOffsets forVersion(GoVersion v) {
         long goid;

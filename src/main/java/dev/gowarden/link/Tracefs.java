@@ -1,6 +1,7 @@
 package dev.gowarden.link;
 
 import dev.gowarden.bpf.BpfException;
+import dev.gowarden.bpf.KernelFs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,18 +52,11 @@ public final class Tracefs {
             if (Files.exists(p.resolve("uprobe_events")) || Files.exists(p.resolve("events"))) return p;
         }
         Path primary = MOUNTS.getFirst();
-        try {
-            Process p = new ProcessBuilder("mount", "-t", "tracefs", "tracefs", primary.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() == 0 && Files.exists(primary.resolve("events"))) return primary;
-            throw new BpfException("tracefs is not mounted and mounting it failed (" + out.trim()
-                    + "); mount it with: mount -t tracefs tracefs /sys/kernel/tracing");
-        } catch (IOException e) {
-            throw new BpfException("tracefs is not mounted; mount it with: mount -t tracefs tracefs /sys/kernel/tracing");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BpfException("interrupted while mounting tracefs");
+        KernelFs.mount("tracefs", primary, "tracefs");
+        if (!Files.exists(primary.resolve("events"))) {
+            throw new BpfException("tracefs mounted at " + primary + " has no events directory: this kernel lacks ftrace events");
         }
+        return primary;
     }
 
     public Path root() {

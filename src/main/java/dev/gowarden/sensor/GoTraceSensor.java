@@ -14,7 +14,6 @@ import dev.gowarden.event.ValueDecoder;
 import dev.gowarden.golang.CodeAnalyzer;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.golang.GoFunction;
-import dev.gowarden.golang.GoVersion;
 import dev.gowarden.golang.ProbePoints;
 import dev.gowarden.golang.RuntimeOffsets;
 import dev.gowarden.link.Attacher;
@@ -104,7 +103,7 @@ public final class GoTraceSensor implements AutoCloseable {
      * each call fires once) for ENTRY, at every RET for RETURN. Returns the traced function, whose id events carry.
      */
     public TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid) {
-        return trace(bin, fn, sig, kind, pid, RuntimeOffsets.forVersion(bin.goVersion().orElse(GoVersion.of(1, 17))));
+        return trace(bin, fn, sig, kind, pid, RuntimeOffsets.forBinary(bin));
     }
 
     public TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets) {

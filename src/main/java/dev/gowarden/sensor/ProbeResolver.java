@@ -6,7 +6,6 @@ import dev.gowarden.dwarf.DwarfRuntimeOffsets;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.golang.GoBinaryException;
 import dev.gowarden.golang.GoFunction;
-import dev.gowarden.golang.GoVersion;
 import dev.gowarden.golang.RuntimeOffsets;
 
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ public final class ProbeResolver implements AutoCloseable {
     /** Offsets into runtime.g: DWARF when the binary has it, else the table for its Go version. */
     public RuntimeOffsets runtimeOffsets() {
         Optional<RuntimeOffsets> fromDwarf = dwarf.flatMap(DwarfRuntimeOffsets::fromDwarf);
-        return fromDwarf.orElseGet(() -> RuntimeOffsets.forVersion(bin.goVersion().orElse(GoVersion.of(1, 17))));
+        return fromDwarf.orElseGet(() -> RuntimeOffsets.forBinary(bin));
     }
 
     @Override
