@@ -146,7 +146,10 @@ public final class RingBuffer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        arena.close();
-        libc.close(epollFd);
+        try {
+            arena.close();
+        } finally {
+            libc.close(epollFd);
+        }
     }
 }
