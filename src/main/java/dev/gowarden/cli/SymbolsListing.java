@@ -54,12 +54,19 @@ final class SymbolsListing {
                         .field("arch", bin.architecture()).field("stripped", stripped).field("abi", bin.abi().label())
                         .field("functions", bin.functionCount()).end()).append('\n');
             } else {
-                sb.append(String.format("binary:     %s%ngo:         %s%nmodule:     %s%nabi:        %s%narch:       %s%nstripped:   %s%n"
-                                + "pclntab:    %s (%s) at 0x%x, %s%ntext start: 0x%x (%s)%nfunctions:  %d%n",
-                        bin.path(), version, module.isEmpty() ? "-" : module, bin.abi().label(), bin.architecture(), stripped,
-                        String.format("0x%08x", tab.format().magic()), tab.format().releases(), tab.address(), tab.foundBy(),
-                        tab.textStart(), textStartSource(tab), bin.functionCount()));
-                sb.append(String.format("%-18s %-18s %10s %4s  %s%n", "entry", "end", "offset", "rets", "function"));
+                // plain appends: the first String.format costs milliseconds of Formatter set-up in a fresh JVM
+                sb.append("binary:     ").append(bin.path()).append('\n')
+                        .append("go:         ").append(version).append('\n')
+                        .append("module:     ").append(module.isEmpty() ? "-" : module).append('\n')
+                        .append("abi:        ").append(bin.abi().label()).append('\n')
+                        .append("arch:       ").append(bin.architecture()).append('\n')
+                        .append("stripped:   ").append(stripped).append('\n')
+                        .append("pclntab:    0x").append(Long.toHexString(tab.format().magic()))
+                        .append(" (").append(tab.format().releases()).append(") at ").append(hex(tab.address()))
+                        .append(", ").append(tab.foundBy()).append('\n')
+                        .append("text start: ").append(hex(tab.textStart())).append(" (").append(textStartSource(tab)).append(")\n")
+                        .append("functions:  ").append(bin.functionCount()).append('\n');
+                row(sb, "entry", "end", "offset", "rets", "function");
             }
             List<GoFunction> found = pattern != null ? bin.find(pattern) : null;
             int listed = found != null ? found.size() : bin.functionCount();
@@ -98,9 +105,19 @@ final class SymbolsListing {
             if (signature != null) j.field("signature", signature);
             sb.append(j.end()).append('\n');
         } else {
-            sb.append(String.format("%-18s %-18s %10s %4s  %s%s%n", hex(f.entry()), hex(f.end()), hex(f.fileOffset()),
-                    returns < 0 ? "?" : Integer.toString(returns), signature != null ? signature : f.name(), f.assembly() ? "  [asm]" : ""));
+            row(sb, hex(f.entry()), hex(f.end()), hex(f.fileOffset()), returns < 0 ? "?" : Integer.toString(returns),
+                    signature != null ? signature : f.name());
+            if (f.assembly()) sb.insert(sb.length() - 1, "  [asm]");
         }
+    }
+
+    /** One line of the table: entry and end left-aligned in 18 columns, offset and rets right-aligned in 10 and 4. */
+    private static void row(StringBuilder sb, String entry, String end, String offset, String rets, String function) {
+        sb.append(entry).repeat(' ', Math.max(0, 18 - entry.length())).append(' ')
+                .append(end).repeat(' ', Math.max(0, 18 - end.length())).append(' ')
+                .repeat(' ', Math.max(0, 10 - offset.length())).append(offset).append(' ')
+                .repeat(' ', Math.max(0, 4 - rets.length())).append(rets).append("  ")
+                .append(function).append('\n');
     }
 
     /** Number of RET instructions (0 for functions that never return), or -1 when the code does not decode. */

@@ -34,6 +34,8 @@ public record BuildInfo(GoVersion goVersion, String mainPackage, String mainModu
         if (ptrSize != 4 && ptrSize != 8) {
             throw new ElfFormatException(elf.path(), "Go build info has pointer size " + ptrSize);
         }
+        // Both strings are read as ISO-8859-1, one char per byte (a copy, where UTF-8 decoding of the tens of KB of
+        // a big program's module list is a byte loop in a fresh JVM); the few fields kept are decoded from UTF-8.
         String version;
         String modinfo;
         if ((flags & 0x2) != 0) {
@@ -52,27 +54,42 @@ public record BuildInfo(GoVersion goVersion, String mainPackage, String mainModu
         String path = "";
         String mod = "";
         Map<String, String> settings = new LinkedHashMap<>();
-        for (String line : modinfo.split("\n")) {
-            String[] f = line.split("\t");
-            switch (f[0]) {
-                case "path" -> path = f.length > 1 ? f[1] : "";
-                case "mod" -> mod = f.length > 1 ? f[1] : "";
-                case "build" -> {
-                    if (f.length > 1) {
-                        int eq = f[1].indexOf('=');
-                        if (eq > 0) settings.put(f[1].substring(0, eq), f[1].substring(eq + 1));
-                    }
-                }
-                default -> { }
+        // Lines are "path\t<pkg>", "mod\t<module>\t<version>\t<sum>", "dep\t…", "=>\t…" and "build\t<key>=<value>".
+        // Only path, mod and build matter; the dep lines (hundreds in big programs) are skipped without splitting.
+        for (int at = 0, nl; at < modinfo.length(); at = nl + 1) {
+            nl = modinfo.indexOf('\n', at);
+            if (nl < 0) nl = modinfo.length();
+            if (modinfo.startsWith("path\t", at)) {
+                path = utf8(secondField(modinfo, at + 5, nl));
+            } else if (modinfo.startsWith("mod\t", at)) {
+                mod = utf8(secondField(modinfo, at + 4, nl));
+            } else if (modinfo.startsWith("build\t", at)) {
+                String kv = utf8(secondField(modinfo, at + 6, nl));
+                int eq = kv.indexOf('=');
+                if (eq > 0) settings.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
         GoVersion v;
         try {
-            v = GoVersion.parse(version);
+            v = GoVersion.parse(utf8(version));
         } catch (IllegalArgumentException e) {
-            throw new ElfFormatException(elf.path(), "Go build info holds an unreadable version '" + version + "'");
+            throw new ElfFormatException(elf.path(), "Go build info holds an unreadable version '" + utf8(version) + "'");
         }
         return Optional.of(new BuildInfo(v, path, mod, Map.copyOf(settings)));
+    }
+
+    /** Re-decodes as UTF-8 a string read as ISO-8859-1. */
+    private static String utf8(String latin1) {
+        for (int i = 0; i < latin1.length(); i++) {
+            if (latin1.charAt(i) >= 0x80) return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        }
+        return latin1;
+    }
+
+    /** The text from {@code from} to the next tab or {@code lineEnd}. */
+    private static String secondField(String s, int from, int lineEnd) {
+        int tab = s.indexOf('\t', from);
+        return s.substring(from, tab >= 0 && tab < lineEnd ? tab : lineEnd);
     }
 
     private static Optional<Long> locate(ElfFile elf) {
@@ -116,7 +133,7 @@ public record BuildInfo(GoVersion goVersion, String mainPackage, String mainModu
         }
         MemorySegment bytes = elf.slice(cursor[0], len, "Go build info string");
         cursor[0] += len;
-        return new String(bytesOf(bytes), StandardCharsets.UTF_8);
+        return new String(bytesOf(bytes), StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -140,6 +157,6 @@ public record BuildInfo(GoVersion goVersion, String mainPackage, String mainModu
             throw new ElfFormatException(elf.path(), "Go build info string has absurd length " + len);
         }
         if (len == 0) return "";
-        return new String(bytesOf(elf.sliceAtAddress(ptr, len, "Go build info string")), StandardCharsets.UTF_8);
+        return new String(bytesOf(elf.sliceAtAddress(ptr, len, "Go build info string")), StandardCharsets.ISO_8859_1);
     }
 }

@@ -134,6 +134,19 @@ public final class GoBinary implements AutoCloseable {
 
     /** Functions whose name the pattern finds (regex find semantics), in entry order. */
     public List<GoFunction> find(Pattern pattern) {
+        List<String> names = literalAlternatives(pattern);
+        if (names != null && names.size() > 1) {
+            // ^(a|b|…)$: hash lookups in the name index, so 1,000 names cost little more than one (a regex with
+            // 1,000 alternatives would try each on every one of 100,000 names). `$` also matches before a final
+            // line terminator, so those spellings are looked up too.
+            NameIndex idx = index();
+            java.util.TreeSet<Integer> hits = new java.util.TreeSet<>();
+            for (String name : names) {
+                hits.addAll(idx.exact(name));
+                for (String terminator : LINE_TERMINATORS) hits.addAll(idx.exact(name + terminator));
+            }
+            return toFunctions(new ArrayList<>(hits));
+        }
         byte[] prefix = literalPrefix(pattern);
         if (prefix != null) {
             // every match starts with the prefix: compare name bytes, run the regex on the few candidates only
@@ -148,6 +161,53 @@ public final class GoBinary implements AutoCloseable {
         List<Integer> idx = index().matching(pattern);
         List<GoFunction> out = new ArrayList<>(idx.size());
         for (int i : idx) out.add(make(i, index.name(i)));
+        return out;
+    }
+
+    private static final List<String> LINE_TERMINATORS = List.of("\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029");
+
+    /**
+     * The names {@code pattern} matches exactly when it has the shape {@code ^(a|b|…)$}, {@code ^(?:a|b|…)$} or
+     * {@code ^a$} with alternatives of plain or backslash-escaped punctuation characters and no flags; null for any
+     * other pattern. (Matching is then name equality, up to a final line terminator that {@code $} allows.)
+     */
+    static List<String> literalAlternatives(Pattern pattern) {
+        String p = pattern.pattern();
+        if (pattern.flags() != 0 || p.length() < 3 || p.charAt(0) != '^' || p.charAt(p.length() - 1) != '$') return null;
+        if (p.charAt(p.length() - 2) == '\\') return null;     // "\$": an escaped dollar, not the anchor
+        int from = 1;
+        int to = p.length() - 1;
+        boolean grouped = true;
+        if (p.startsWith("(?:", from) && p.charAt(to - 1) == ')') {
+            from += 3;
+            to--;
+        } else if (p.startsWith("(", from) && p.charAt(to - 1) == ')') {
+            from += 1;
+            to--;
+        } else {
+            grouped = false;    // then a '|' would split the anchors: ^a|b$ is "^a" or "b$"
+        }
+        List<String> out = new ArrayList<>();
+        StringBuilder lit = new StringBuilder();
+        for (int k = from; k < to; k++) {
+            char c = p.charAt(k);
+            if (c == '\\') {
+                if (k + 1 >= to) return null;
+                char e = p.charAt(++k);
+                if (Character.isLetterOrDigit(e) || e >= 0x80 || e < 0x20) return null;
+                lit.append(e);
+            } else if (c == '|') {
+                if (lit.isEmpty() || !grouped) return null;
+                out.add(lit.toString());
+                lit.setLength(0);
+            } else if ("^$.?*+()[]{}".indexOf(c) >= 0 || c < 0x20) {
+                return null;
+            } else {
+                lit.append(c);
+            }
+        }
+        if (lit.isEmpty()) return null;
+        out.add(lit.toString());
         return out;
     }
 

@@ -322,13 +322,12 @@ public final class Pclntab {
 
     private boolean namesLookPrintable() {
         int step = Math.max(1, nfunc / 16);
-        byte[] n = names();
         for (int i = 0; i < nfunc; i += step) {
             int at = nameIndex(i);
             int len = nameLengthAt(i, at);
             if (len <= 0) return false;
             for (int k = at; k < at + len; k++) {
-                int b = n[k] & 0xff;
+                int b = nameByte(k) & 0xff;
                 if (b < 0x20 || b == 0x7f) return false;
             }
         }
@@ -350,6 +349,11 @@ public final class Pclntab {
             if (i >= 0 && symtab.get().value(i) != 0) {
                 return useTextStart(elf, symtab.get().value(i), TextStartSource.RUNTIME_TEXT_SYMBOL);
             }
+        }
+        if (elf.type() == ElfFile.ET_EXEC && headerTextStart != 0) {
+            // a fixed-address executable: the linker stored runtime.text itself (moduledata.text holds the same
+            // value), and scanning the writable segments for moduledata would cost milliseconds for nothing
+            return useTextStart(elf, headerTextStart, TextStartSource.HEADER);
         }
         Optional<Long> md = ModuleData.textFor(elf, this);
         if (md.isPresent()) {
@@ -500,7 +504,11 @@ public final class Pclntab {
         return start;
     }
 
-    /** The names region [nameBase, nameLimit) as a heap array: one memcpy, then loops run on plain bytes. */
+    /**
+     * The names region [nameBase, nameLimit) as a heap array, for walks over every name (one memcpy, then loops
+     * run on plain bytes). Lookups of a few names read the mapped table instead: copying 8 MB costs milliseconds
+     * of fresh heap pages.
+     */
     byte[] names() {
         byte[] n = names;
         if (n == null) {
@@ -511,19 +519,32 @@ public final class Pclntab {
         return n;
     }
 
-    /** Index in {@link #names()} of function i's name. */
+    /** Index in the names region of function i's name. */
     int nameIndex(int i) {
         return (int) (nameStart(i) - nameBase);
     }
 
-    /** Length of the NUL-terminated name at {@code at} in {@link #names()}; throws when it is not terminated. */
+    /** Byte {@code at} of the names region. */
+    private byte nameByte(int at) {
+        byte[] n = names;
+        return n != null ? n[at] : buf.get((int) nameBase + at);
+    }
+
+    private int namesLength() {
+        return (int) (nameLimit - nameBase);
+    }
+
+    /** Length of the NUL-terminated name at {@code at} in the names region; throws when it is not terminated. */
     int nameLengthAt(int i, int at) {
-        byte[] n = names();
+        int limit = namesLength();
         int p = at;
-        while (p < n.length && n[p] != 0) {
-            p++;
+        byte[] n = names;
+        if (n != null) {
+            while (p < limit && n[p] != 0) p++;
+        } else {
+            while (p < limit && buf.get((int) nameBase + p) != 0) p++;
         }
-        if (p >= n.length) {
+        if (p >= limit) {
             throw fail(String.format("function %d: name at offset 0x%x is not NUL-terminated inside funcnametab", i, at));
         }
         return p - at;
@@ -535,9 +556,9 @@ public final class Pclntab {
      * would (offset inside funcnametab, NUL-terminated), so a corrupt table fails with the same error.
      */
     List<Integer> withNamePrefix(byte[] prefix) {
-        byte[] n = names();
-        int lastNul = n.length - 1;
-        while (lastNul >= 0 && n[lastNul] != 0) lastNul--;
+        int limit = namesLength();
+        int lastNul = limit - 1;
+        while (lastNul >= 0 && nameByte(lastNul) != 0) lastNul--;
         int plen = prefix.length;
         byte first = plen > 0 ? prefix[0] : 0;
         List<Integer> out = new ArrayList<>();
@@ -546,12 +567,18 @@ public final class Pclntab {
             if (at > lastNul) {
                 nameLengthAt(i, at);    // throws: not NUL-terminated
             }
-            if (plen == 0 || n[at] == first && at + plen <= n.length
-                    && java.util.Arrays.equals(n, at, at + plen, prefix, 0, plen)) {
+            if (plen == 0 || nameByte(at) == first && at + plen <= limit && nameStartsWith(at, prefix)) {
                 out.add(i);
             }
         }
         return out;
+    }
+
+    private boolean nameStartsWith(int at, byte[] prefix) {
+        for (int k = 1; k < prefix.length; k++) {
+            if (nameByte(at + k) != prefix[k]) return false;
+        }
+        return true;
     }
 
     /** Length of the NUL-terminated name at table offset {@code start}. */
@@ -564,13 +591,19 @@ public final class Pclntab {
         return decodeName(at, nameLengthAt(i, at));
     }
 
-    /** Decodes {@code len} bytes at {@code at} of {@link #names()} (ASCII fast path, else UTF-8). */
+    /** Decodes {@code len} bytes at {@code at} of the names region (ASCII fast path, else UTF-8). */
     String decodeName(int at, int len) {
-        byte[] n = names();
-        for (int k = at; k < at + len; k++) {
-            if (n[k] < 0) return new String(n, at, len, StandardCharsets.UTF_8);
+        byte[] n = names;
+        int from = at;
+        if (n == null) {
+            n = new byte[len];
+            buf.get((int) nameBase + at, n);
+            from = 0;
         }
-        return new String(n, at, len, StandardCharsets.ISO_8859_1);
+        for (int k = from; k < from + len; k++) {
+            if (n[k] < 0) return new String(n, from, len, StandardCharsets.UTF_8);
+        }
+        return new String(n, from, len, StandardCharsets.ISO_8859_1);
     }
 
     private long word(long at) {

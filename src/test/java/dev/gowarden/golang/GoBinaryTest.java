@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -215,6 +217,43 @@ class GoBinaryTest {
             assertEquals(expected, found.stream().map(GoFunction::name).toList());
             assertTrue(found.size() >= 8, found.toString());
             assertEquals(b.functions().stream().filter(f -> p.matcher(f.name()).find()).toList(), found);
+        }
+    }
+
+    @Test
+    void literalAlternativesAreRecognisedOnlyWhenMatchingMeansNameEquality() {
+        Map<String, List<String>> yes = Map.of(
+                "^a$", List.of("a"),
+                "^(a|b)$", List.of("a", "b"),
+                "^(?:os\\.Getenv|os\\.Setenv)$", List.of("os.Getenv", "os.Setenv"),
+                "^(main\\.\\(\\*T\\)\\.Method|main\\.F\\.func1)$", List.of("main.(*T).Method", "main.F.func1"),
+                "^(go:buildid|type:\\.eq\\.\\[2\\]int)$", List.of("go:buildid", "type:.eq.[2]int"));
+        yes.forEach((p, names) -> assertEquals(names, GoBinary.literalAlternatives(Pattern.compile(p)), p));
+        for (String p : List.of("^a|b$", "^(a|b)c$", "^(a)|(b)$", "^a\\$", "^a.b$", "^(a||b)$", "^(a|b)", "(a|b)$",
+                "^(a|b)*$", "^\\w$", "^[ab]$", "^type:\\.eq\\.[2]int$", "^(?i:a|b)$", "^a{2}$")) {
+            assertNull(GoBinary.literalAlternatives(Pattern.compile(p)), p);
+        }
+        assertNull(GoBinary.literalAlternatives(Pattern.compile("^(a|b)$", Pattern.CASE_INSENSITIVE)));
+    }
+
+    @Test
+    void aSetOfExactNamesFindsWhatTheRegexFinds() {
+        try (GoBinary b = GoBinary.open(demoStatic())) {
+            Pattern p = Pattern.compile("^(main\\.Plain|main\\.\\(\\*T\\)\\.Method|runtime\\.main|no\\.such)$");
+            List<GoFunction> expected = b.functions().stream().filter(f -> p.matcher(f.name()).find()).toList();
+            assertEquals(3, expected.size(), expected.toString());
+            assertEquals(expected, b.find(p));
+        }
+        try (GoBinary b = GoBinary.open(Path.of("/usr/local/bin/terraform"))) {
+            List<GoFunction> all = b.functions();
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < 1000; i++) names.add(all.get(i * (all.size() / 1000)).name());
+            String alternatives = String.join("|", names.stream().map(n -> n.replaceAll("([^A-Za-z0-9_\\u0080-\\uffff])", "\\\\$1")).toList());
+            Pattern p = Pattern.compile("^(" + alternatives + ")$");
+            assertNotNull(GoBinary.literalAlternatives(p), "every escaped name is a literal");
+            List<GoFunction> expected = all.stream().filter(f -> names.contains(f.name())).toList();
+            assertTrue(expected.size() >= names.size(), expected.size() + " < " + names.size());
+            assertEquals(expected, b.find(p));
         }
     }
 
