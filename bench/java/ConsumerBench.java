@@ -97,7 +97,7 @@ public class ConsumerBench {
                     t0 = System.nanoTime();
                     timedFrom = produced;
                 }
-                while (produced - consumed.get() > (long) batch * 4) Thread.onSpinWait(); // 64K records of 112 bytes: under half the 16 MiB ring
+                while (produced - consumed.get() > (long) batch * 4) Thread.onSpinWait(); // 64K records of 120 bytes: under half the 16 MiB ring
                 producer.testRun(new long[0], 0);
                 produced += batch;
             }

@@ -14,6 +14,7 @@ struct event_header {
 	u16 nwords;
 	u16 ncopies;
 	char comm[16];
+	u64 duration_ns;  /* return probes of timed calls: time since the matching entry; 0 = unknown */
 };
 
 struct copy_header {

@@ -3,8 +3,15 @@
  * probe_specs, which says where each argument word lives (register or stack slot, computed in Java from Go's
  * ABI) and which words are pointers to bytes to copy (strings, byte slices).
  *
+ * Timed calls: the entry probe stores the time under (goroutine, g.stack.hi - SP, timing id) and a return probe
+ * (an ordinary uprobe on a RET: never a uretprobe) takes it back. stack.hi - SP names the frame: SP is the same at
+ * the entry (past the stack check) and at every RET, and when the runtime copies a growing stack, the used part
+ * keeps its distance from the top. Recursion gives each level its own key; a call left by a panic leaves an entry
+ * behind that the next call at that depth overwrites, or that the LRU evicts.
+ *
  * Maps:
  *   probe_specs   ARRAY  u32 probe id -> struct probe_spec        (written by Java before attaching)
+ *   call_starts   LRU_HASH struct call_key -> u64 ktime            (entry time of a timed call until its RET)
  *   config        ARRAY  0 -> struct config                        (filter switch)
  *   target_tgids  HASH   u32 tgid -> u8                            (processes traced when config.filter_tgids)
  *   scratch       PERCPU_ARRAY 0 -> event being built
@@ -46,6 +53,8 @@ struct probe_spec {
 	u32 flags;
 	u32 goid_offset;  /* offset of goid in runtime.g, 0 = unknown */
 	u32 g_reg;        /* pt_regs word index of g (R14 / R28) when flags & SPEC_G_IN_REG */
+	u32 timing_id;    /* shared by a function's entry and return probes when its calls are timed */
+	u32 stack_hi_offset; /* offset of stack.hi in runtime.g */
 	u32 pad;
 	struct word_loc words[MAX_WORDS];
 	struct copy_spec copies[MAX_COPIES];
@@ -53,6 +62,16 @@ struct probe_spec {
 
 #define SPEC_G_IN_REG 1   /* ABIInternal: g lives in a register */
 #define SPEC_G_IN_TLS 2   /* ABI0 on amd64: g at fs_base - 8 */
+#define SPEC_TIME_ENTRY 4  /* remember when this call started */
+#define SPEC_TIME_RETURN 8 /* report the time since the matching entry */
+#define SPEC_SILENT 16     /* post no event: the probe only keeps time */
+
+struct call_key {
+	u64 goroutine;  /* goid, or the g pointer with the top bit set when the goid is unknown or 0 (g0) */
+	u64 depth;      /* g.stack.hi - SP */
+	u32 timing_id;
+	u32 pad;
+};
 
 struct config {
 	u32 filter_tgids;
@@ -66,6 +85,13 @@ struct {
 	__type(key, u32);
 	__type(value, struct probe_spec);
 } probe_specs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct call_key);
+	__type(value, u64);
+} call_starts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -124,6 +150,29 @@ static __always_inline u64 mask_size(u64 v, u8 size)
 	}
 }
 
+static __always_inline void keep_time(struct probe_spec *spec, struct event_header *hdr, u64 g, u64 sp, u64 now)
+{
+	u64 hi = 0;
+	if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + spec->stack_hi_offset)) < 0 || hi <= sp)
+		return;
+	struct call_key key = {
+		.goroutine = hdr->goid ? hdr->goid : (g | (1ULL << 63)),
+		.depth = hi - sp,
+		.timing_id = spec->timing_id,
+	};
+	if (spec->flags & SPEC_TIME_ENTRY) {
+		bpf_map_update_elem(&call_starts, &key, &now, BPF_ANY);
+		return;
+	}
+	u64 *start = bpf_map_lookup_elem(&call_starts, &key);
+	if (start) {
+		u64 began = *start;
+		if (now > began)
+			hdr->duration_ns = now - began;
+		bpf_map_delete_elem(&call_starts, &key);
+	}
+}
+
 static __always_inline int go_probe(struct pt_regs *ctx)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -143,7 +192,9 @@ static __always_inline int go_probe(struct pt_regs *ctx)
 		return 0;
 
 	struct event_header *hdr = (struct event_header *)buf->data;
-	hdr->ktime_ns = bpf_ktime_get_ns();
+	u64 now = bpf_ktime_get_ns();
+	hdr->ktime_ns = now;
+	hdr->duration_ns = 0;
 	hdr->tgid = tgid;
 	hdr->tid = (u32)pid_tgid;
 	hdr->probe_id = probe_id;
@@ -164,6 +215,11 @@ static __always_inline int go_probe(struct pt_regs *ctx)
 #endif
 	if (g && spec->goid_offset)
 		bpf_probe_read_user(&hdr->goid, sizeof(hdr->goid), (void *)(g + spec->goid_offset));
+
+	if ((spec->flags & (SPEC_TIME_ENTRY | SPEC_TIME_RETURN)) && g)
+		keep_time(spec, hdr, g, sp, now);
+	if (spec->flags & SPEC_SILENT)
+		return 0;
 
 	u32 nwords = spec->nwords;
 	if (nwords > MAX_WORDS)

@@ -102,6 +102,7 @@ static long emit_event(u32 i, void *ctx)
 	e->hdr.nwords = 3;
 	e->hdr.ncopies = 1;
 	__builtin_memcpy(e->hdr.comm, "bench\0\0\0\0\0\0\0\0\0\0", 16);
+	e->hdr.duration_ns = 0;
 	e->words[0] = 0xc000010000ULL;
 	e->words[1] = 16;
 	e->words[2] = i;

@@ -6,7 +6,6 @@ import dev.gowarden.event.CompactFormatter;
 import dev.gowarden.event.EventFormatter;
 import dev.gowarden.event.GoCallEvent;
 import dev.gowarden.event.TetragonJsonFormatter;
-import dev.gowarden.event.TracedFunction;
 import dev.gowarden.features.Features;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.link.Attacher;
@@ -49,7 +48,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "  gowarden trace ./demo/demo 'main.(*Server).Handle(req *Request, user string, attempt int, ok bool)' --json",
                 "  gowarden trace ./app 'main.handle(id int64, body []byte)' -c './app -port 8080'",
                 "  gowarden trace ./app 'net/http.(*conn).serve' --pid 4242",
-                "", "Output: 12:00:01.123456 demo[4242/4243] main.greet(name=\"hello\", n=1)"})
+                "  gowarden trace ./demo/demo main.greet --returns-only           (results and latency of each call)",
+                "", "Output: 12:00:01.123456 demo[4242/4243] main.greet(name=\"bob\", n=1)",
+                "        12:00:01.123470 demo[4242/4243] main.greet returned (ret0=\"hello bob #1\") in 14.2µs"})
 final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BINARY", description = "the Go executable whose functions to trace")
     Path binary;
@@ -60,6 +61,13 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--json", description = "one JSON object per call, shaped like Tetragon's process_uprobe export")
     boolean json;
+
+    @Option(names = {"-r", "--returns"}, description = "also report each return: the results (as the signature declares them) and how "
+            + "long the call took. Probes sit on the function's RET instructions, never uretprobes")
+    boolean returns;
+
+    @Option(names = "--returns-only", description = "report returns (results and duration) but not entries")
+    boolean returnsOnly;
 
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "trace only this process (and processes it forks)")
     Integer pid;
@@ -116,7 +124,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi))) {
                 for (ProbeResolver.Resolved r : resolved) {
-                    sensor.trace(bin, r.function(), r.signature(), TracedFunction.Kind.ENTRY, pid == null ? -1 : pid, offsets);
+                    sensor.traceCalls(bin, r.function(), r.signature(), !returnsOnly, returns || returnsOnly, pid == null ? -1 : pid, offsets);
                 }
                 sensor.attach();
                 return run(sensor, bin, err, stop);
@@ -145,6 +153,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             throw new UsageException("--uprobe-multi must be auto, on or off, not '" + uprobeMulti + "'");
         }
         if (pid != null && command != null) throw new UsageException("use either --pid or -c, not both");
+        if (returns && returnsOnly) throw new UsageException("use either --returns or --returns-only, not both");
         if (pid != null && !Files.exists(Path.of("/proc", pid.toString()))) throw new UsageException("--pid " + pid + ": no such process");
     }
 
@@ -171,7 +180,8 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             } else if (pid != null) {
                 sensor.restrictTo(List.of(pid));
             }
-            err.printf("gowarden: tracing %d function%s in %s%s; Ctrl-C to stop%n", probes.size(), probes.size() == 1 ? "" : "s",
+            err.printf("gowarden: tracing %d function%s%s in %s%s; Ctrl-C to stop%n", probes.size(), probes.size() == 1 ? "" : "s",
+                    returnsOnly ? " (returns only)" : returns ? " (calls and returns)" : "",
                     binaryPath, pid != null ? " (pid " + pid + ")" : command != null ? " (command: " + command + ")" : " (all processes)");
             err.flush();
             while (!stop.get()) {

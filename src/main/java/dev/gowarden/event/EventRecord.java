@@ -5,12 +5,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A view of one ring-buffer record written by go_trace.bpf.c: a 48-byte header (ktime, tgid, tid, goid,
- * probe id, word and copy counts, comm), the captured words, then each copy as a 16-byte header (len,
+ * A view of one ring-buffer record written by go_trace.bpf.c: a 56-byte header (ktime, tgid, tid, goid,
+ * probe id, word and copy counts, comm, call duration), the captured words, then each copy as a 16-byte header (len,
  * full_len, status) and its bytes padded to 8. Valid only while the ring buffer callback runs.
  */
 public final class EventRecord {
-    public static final int HEADER_SIZE = 48;
+    public static final int HEADER_SIZE = 56;
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
 
@@ -75,6 +75,11 @@ public final class EventRecord {
         byte[] b = new byte[n];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 32, b, 0, n);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** For a return probe of a timed call: nanoseconds since its entry; 0 when unknown (no entry seen). */
+    public long durationNs() {
+        return seg.get(U64, 48);
     }
 
     public long word(int i) {

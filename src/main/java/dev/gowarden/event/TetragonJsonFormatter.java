@@ -10,7 +10,9 @@ import java.util.Base64;
  * "symbol":...,"args":[{"label":"name","string_arg":"hello"},...]},"time":"...Z"}}. Go ints up to 32 bits and
  * {@code int} map to {@code int_arg}/{@code uint_arg} numbers, 64-bit kinds to {@code long_arg}/{@code size_arg}
  * strings as Tetragon writes them, strings to {@code string_arg} (with {@code "truncated":true} when cut),
- * {@code []byte} to base64 {@code bytes_arg}; other kinds to their Go rendering in {@code string_arg}.
+ * {@code []byte} to base64 {@code bytes_arg}; other kinds to their Go rendering in {@code string_arg}. A return
+ * probe's event has {@code "return":true}, its results as {@code args} and, when its entry was seen, the call's
+ * {@code latency_ns}.
  */
 public final class TetragonJsonFormatter implements EventFormatter {
     @Override
@@ -30,7 +32,9 @@ public final class TetragonJsonFormatter implements EventFormatter {
             argument(j, plan.type(), e.values().get(i));
             j.endObject();
         }
-        j.endArray().endObject();
+        j.endArray();
+        if (f.kind() == TracedFunction.Kind.RETURN && e.durationNs() > 0) j.field("latency_ns", e.durationNs());
+        j.endObject();
         j.field("time", Instant.ofEpochSecond(0, e.epochNanos()).toString());
         j.endObject();
     }

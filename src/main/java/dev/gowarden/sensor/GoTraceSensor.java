@@ -72,6 +72,7 @@ public final class GoTraceSensor implements AutoCloseable {
     private final long monoToEpochNanos;
     private Link forkTracker;
     private Link exitTracker;
+    private int timedCalls;
     private boolean closed;
 
     public GoTraceSensor(Options options) {
@@ -107,11 +108,34 @@ public final class GoTraceSensor implements AutoCloseable {
     }
 
     public TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets) {
+        return trace(bin, fn, sig, kind, pid, offsets, 0, false);
+    }
+
+    /**
+     * Traces calls of a function: an event at entry (when {@code entries}) and one at every return (when
+     * {@code returns}) with its results and the call's duration. Timing needs an entry probe, so with returns only
+     * the entry probe is still planted but posts nothing. Returns the traced functions, entry first.
+     */
+    public List<TracedFunction> traceCalls(GoBinary bin, GoFunction fn, Signature sig, boolean entries, boolean returns, int pid,
+                                           RuntimeOffsets offsets) {
+        if (!entries && !returns) throw new IllegalArgumentException("neither entries nor returns to trace");
+        if (!returns) return List.of(trace(bin, fn, sig, TracedFunction.Kind.ENTRY, pid, offsets));
+        if (CodeAnalyzer.analyze(bin, fn).returns().isEmpty()) {
+            throw new BpfException(fn.name() + " has no RET instruction (it never returns normally): cannot probe its return");
+        }
+        int timingId = ++timedCalls;
+        TracedFunction entry = trace(bin, fn, sig, TracedFunction.Kind.ENTRY, pid, offsets, timingId, !entries);
+        TracedFunction ret = trace(bin, fn, sig, TracedFunction.Kind.RETURN, pid, offsets, timingId, false);
+        return entries ? List.of(entry, ret) : List.of(ret);
+    }
+
+    private TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets,
+                                 int timingId, boolean silent) {
         int id = probes.size();
         if (id >= specs.maxEntries()) {
             throw new BpfException("too many probes: probe_specs holds " + specs.maxEntries());
         }
-        ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize(), offsets);
+        ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize(), offsets, timingId, silent);
         try (Arena arena = Arena.ofConfined()) {
             byte[] bytes = planned.spec().encode();
             MemorySegment value = arena.allocate(bytes.length, 8);
@@ -202,7 +226,8 @@ public final class GoTraceSensor implements AutoCloseable {
         Probe p = probes.get(id);
         List<GoValue> values = new ArrayList<>(p.decoders().length);
         for (ValueDecoder d : p.decoders()) values.add(d.decode(view));
-        return new GoCallEvent(view.ktimeNs() + monoToEpochNanos, view.tgid(), view.tid(), view.goid(), view.comm(), p.function(), values);
+        return new GoCallEvent(view.ktimeNs() + monoToEpochNanos, view.tgid(), view.tid(), view.goid(), view.comm(), p.function(), values,
+                view.durationNs());
     }
 
     /** Whether a process is in the traced set (it leaves it when it exits). */

@@ -35,6 +35,16 @@ public final class ProbePlanner {
 
     public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize,
                                     RuntimeOffsets offsets) {
+        return plan(bin, fn, sig, kind, id, stringSize, offsets, 0, false);
+    }
+
+    /**
+     * As above, for a timed call when {@code timingId} is not 0: the entry probe stores the call's start under that
+     * id, the return probes report the time since. A {@code silent} probe posts no event (an entry kept only for
+     * timing, when only returns are reported).
+     */
+    public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize,
+                                    RuntimeOffsets offsets, int timingId, boolean silent) {
         Arch arch = Arch.fromGoName(bin.architecture());
         FrameLayout.Abi abi = switch (fn.assembly() ? GoAbi.ABI0 : bin.abi()) {
             case ABI_INTERNAL -> FrameLayout.Abi.ABI_INTERNAL;
@@ -60,9 +70,11 @@ public final class ProbePlanner {
         } else {
             flags = ProbeSpec.G_IN_TLS;
         }
+        if (timingId != 0) flags |= kind == TracedFunction.Kind.ENTRY ? ProbeSpec.TIME_ENTRY : ProbeSpec.TIME_RETURN;
+        if (silent) flags |= ProbeSpec.SILENT;
         int goid = (int) offsets.goidOffset();
         TracedFunction traced = new TracedFunction(id, bin.path().toAbsolutePath(), fn.name(), kind, plans);
-        return new PlannedProbe(spec.build(flags, goid, gReg), traced, abi);
+        return new PlannedProbe(spec.build(flags, goid, gReg, timingId, (int) offsets.stackHiOffset()), traced, abi);
     }
 
     private static ValuePlan planValue(Arch arch, ValueLayout v, String label, ProbeSpec.Builder spec, int stringSize) {

@@ -9,13 +9,21 @@ import java.util.List;
  * What go_trace.bpf.c's {@code struct probe_spec} holds for one probe: where each captured word lives and which
  * word pairs are (pointer, length) of bytes to copy. Encoded byte for byte as the C struct.
  */
-public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goidOffset, int gRegister) {
+public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goidOffset, int gRegister, int timingId,
+                        int stackHiOffset) {
     public static final int MAX_WORDS = 32;
     public static final int MAX_COPIES = 8;
     public static final int MAX_COPY_BYTES = 4096;
-    public static final int SIZE = 24 + MAX_WORDS * 8 + MAX_COPIES * 8;
+    private static final int HEADER = 32;
+    public static final int SIZE = HEADER + MAX_WORDS * 8 + MAX_COPIES * 8;
     public static final int G_IN_REG = 1;
     public static final int G_IN_TLS = 2;
+    /** Store the entry time of the call (under goroutine, frame depth and timing id). */
+    public static final int TIME_ENTRY = 4;
+    /** Report the time since the matching entry. */
+    public static final int TIME_RETURN = 8;
+    /** Post no event: the probe only keeps time. */
+    public static final int SILENT = 16;
 
     /** A captured word: from a register (pt_regs index) or a stack slot (offset from SP), masked to size bytes. */
     public sealed interface Word {
@@ -46,8 +54,10 @@ public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goid
         b.putInt(8, flags);
         b.putInt(12, goidOffset);
         b.putInt(16, gRegister);
+        b.putInt(20, timingId);
+        b.putInt(24, stackHiOffset);
         for (int i = 0; i < words.size(); i++) {
-            int at = 24 + i * 8;
+            int at = HEADER + i * 8;
             switch (words.get(i)) {
                 case RegisterWord r -> {
                     b.put(at, (byte) 1);
@@ -62,7 +72,7 @@ public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goid
             }
         }
         for (int i = 0; i < copies.size(); i++) {
-            int at = 24 + MAX_WORDS * 8 + i * 8;
+            int at = HEADER + MAX_WORDS * 8 + i * 8;
             Copy c = copies.get(i);
             b.put(at, (byte) c.ptrWord());
             b.put(at + 1, (byte) c.lenWord());
@@ -88,8 +98,8 @@ public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goid
             return copies.size() - 1;
         }
 
-        public ProbeSpec build(int flags, int goidOffset, int gRegister) {
-            return new ProbeSpec(words, copies, flags, goidOffset, gRegister);
+        public ProbeSpec build(int flags, int goidOffset, int gRegister, int timingId, int stackHiOffset) {
+            return new ProbeSpec(words, copies, flags, goidOffset, gRegister, timingId, stackHiOffset);
         }
     }
 }

@@ -99,6 +99,30 @@ class TraceCommandTest {
     }
 
     @Test
+    void returnsShowResultsAndDuration() {
+        Privileges.requireRootAndBpf();
+        Run both = run("trace", tracee.toString(), "main.Ints", "--returns", "-c", tracee + " -wait=false -rounds 2");
+        assertEquals(0, both.exit(), both.err());
+        List<String> lines = both.out().lines().toList();
+        assertEquals(4, lines.size(), both.out());
+        // Ints returns a + int(b): -5 + -8, then -6 + -8
+        assertTrue(lines.get(0).endsWith("main.Ints(a=-5, b=-8, c=300, d=-70000, e=1099511627776, f=200, g=18446744073709551615, h=true)"), lines.get(0));
+        assertTrue(lines.get(1).matches(".* main\\.Ints returned \\(ret0=-13\\) in [0-9.]+(ns|µs|ms|s)"), lines.get(1));
+        assertTrue(lines.get(3).matches(".* main\\.Ints returned \\(ret0=-14\\) in [0-9.]+(ns|µs|ms|s)"), lines.get(3));
+        assertTrue(both.err().contains("tracing 1 function (calls and returns)"), both.err());
+
+        Run only = run("trace", tracee.toString(), "main.Ints", "--returns-only", "-c", tracee + " -wait=false -rounds 2");
+        assertEquals(0, only.exit(), only.err());
+        List<String> returns = only.out().lines().toList();
+        assertEquals(2, returns.size(), only.out());
+        assertTrue(returns.stream().allMatch(l -> l.contains("main.Ints returned (ret0=") && l.matches(".* in [0-9.]+(ns|µs|ms|s)")), only.out());
+
+        Run bothFlags = run("trace", tracee.toString(), "main.Ints", "--returns", "--returns-only");
+        assertEquals(2, bothFlags.exit());
+        assertTrue(bothFlags.err().contains("either --returns or --returns-only"), bothFlags.err());
+    }
+
+    @Test
     void badInputGivesOneClearLineAndNonZeroExit(@TempDir Path tmp) throws Exception {
         Run missing = run("trace", tmp.resolve("nope").toString(), "main.f()");
         assertEquals(1, missing.exit());

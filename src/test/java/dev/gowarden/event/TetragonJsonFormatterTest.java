@@ -61,6 +61,54 @@ class TetragonJsonFormatterTest {
                 + "f=<unreadable: in float register X0, which uprobes cannot read>)", sb.toString());
     }
 
+    private static final TracedFunction DIVIDE_RETURN = new TracedFunction(1, Path.of("/opt/demo"), "main.divide", TracedFunction.Kind.RETURN,
+            List.of(plan("q", "int"), plan("err", "error")));
+
+    private static GoCallEvent divideReturned(long durationNs) {
+        return new GoCallEvent(1_764_072_001_123_456_789L, 4242, 4243, 17, "demo", DIVIDE_RETURN,
+                List.of(new GoValue.Int(3), new GoValue.Interface(0, 0)), durationNs);
+    }
+
+    @Test
+    void returnsCarryTheirResultsAndLatency() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        new CompactFormatter(ZoneOffset.UTC).format(divideReturned(14_249), "/opt/demo", sb);
+        assertEquals("12:00:01.123456 demo[4242/4243] main.divide returned (q=3, err=nil) in 14.2µs", sb.toString());
+        sb.setLength(0);
+        new CompactFormatter(ZoneOffset.UTC).format(divideReturned(0), "/opt/demo", sb);
+        assertEquals("12:00:01.123456 demo[4242/4243] main.divide returned (q=3, err=nil)", sb.toString(), "no entry seen: no duration");
+
+        sb.setLength(0);
+        new TetragonJsonFormatter().format(divideReturned(14_249), "/opt/demo", sb);
+        JsonNode u = new ObjectMapper().readTree(sb.toString()).get("process_uprobe");
+        assertTrue(u.get("return").asBoolean());
+        assertEquals(14_249, u.get("latency_ns").asLong());
+        assertEquals("q", u.at("/args/0/label").asText());
+        assertEquals(3, u.at("/args/0/int_arg").asInt());
+        sb.setLength(0);
+        new TetragonJsonFormatter().format(divideReturned(0), "/opt/demo", sb);
+        assertTrue(new ObjectMapper().readTree(sb.toString()).get("process_uprobe").get("latency_ns") == null);
+    }
+
+    @Test
+    void durationsKeepAboutFourDigitsInTheirUnit() {
+        Map<Long, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(1L, "1ns");
+        cases.put(999L, "999ns");
+        cases.put(1_000L, "1.0µs");
+        cases.put(14_249L, "14.2µs");
+        cases.put(14_250L, "14.3µs");
+        cases.put(999_949L, "999.9µs");
+        cases.put(999_950L, "1.000ms");
+        cases.put(999_999_499L, "999.999ms");
+        cases.put(999_999_500L, "1.000s");
+        cases.put(1_000_000L, "1.000ms");
+        cases.put(30_123_456L, "30.123ms");
+        cases.put(1_000_000_000L, "1.000s");
+        cases.put(61_500_000_000L, "61.500s");
+        cases.forEach((ns, text) -> assertEquals(text, CompactFormatter.appendDuration(new StringBuilder(), ns).toString(), ns + " ns"));
+    }
+
     private static List<String> iterator(JsonNode n) {
         List<String> names = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);

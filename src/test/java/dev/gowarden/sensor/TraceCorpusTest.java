@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,15 +28,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TraceCorpusTest {
     private static List<GoCallEvent> trace(Path bin, String signature, List<String> command, String stdin, int want) throws Exception {
+        return trace(bin, signature, command, Map.of(), stdin, want, false);
+    }
+
+    /** Traces calls (and returns when asked) of one function while the command runs; events in time order. */
+    private static List<GoCallEvent> trace(Path bin, String signature, List<String> command, Map<String, String> env, String stdin,
+                                           int want, boolean returns) throws Exception {
         Privileges.requireRootAndBpf();
         List<GoCallEvent> events = new ArrayList<>();
         try (GoBinary b = GoBinary.open(bin);
              GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(1 << 22, Attacher.Mode.AUTO, 256));
              ProbeResolver resolver = new ProbeResolver(b)) {
             var sig = SignatureParser.parse(signature);
-            sensor.trace(b, b.lookup(sig.function()), sig, TracedFunction.Kind.ENTRY, -1, resolver.runtimeOffsets());
+            sensor.traceCalls(b, b.lookup(sig.function()), sig, true, returns, -1, resolver.runtimeOffsets());
             sensor.attach();
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
             try {
                 sensor.restrictTo(List.of((int) p.pid()));
                 try (OutputStream in = p.getOutputStream()) {
@@ -49,6 +58,7 @@ class TraceCorpusTest {
                 p.destroyForcibly();
             }
         }
+        events.sort(java.util.Comparator.comparingLong(GoCallEvent::epochNanos));
         return events;
     }
 
@@ -76,10 +86,19 @@ class TraceCorpusTest {
             "esbuild-linux-x64-0.28.2, go1.26 without build info"})
     void releasedBinariesOfOtherGoVersions(String label, String what) throws Exception {
         Path bin = GoCorpus.get("fetch-go-corpus.sh", label);
-        List<GoCallEvent> events = trace(bin, "os.Getenv(key string) string", List.of(bin.toString(), "--minify"), "let x = 1\n", 1);
-        assertTrue(!events.isEmpty(), what + ": no call seen");
-        // The Go runtime's first os.Getenv reads GODEBUG, on the main goroutine.
-        assertEquals(new GoValue.Str("GODEBUG", 7, false), events.getFirst().values().getFirst(), what);
-        assertTrue(events.getFirst().goid() >= 1, what + ": goroutine id " + events.getFirst().goid());
+        List<GoCallEvent> events = trace(bin, "os.Getenv(key string) string", List.of(bin.toString(), "--minify"),
+                Map.of("GODEBUG", "gowarden=1"), "let x = 1\n", 2, true);
+        assertTrue(events.size() >= 2, what + ": no call seen");
+        // The Go runtime's first os.Getenv reads GODEBUG, on the main goroutine; the next event is its return, with
+        // the result read at the RET (from the stack before Go 1.17, from RAX/RBX after) and the call's duration.
+        GoCallEvent entry = events.get(0);
+        GoCallEvent ret = events.get(1);
+        assertEquals(TracedFunction.Kind.ENTRY, entry.function().kind(), what);
+        assertEquals(new GoValue.Str("GODEBUG", 7, false), entry.values().getFirst(), what);
+        assertTrue(entry.goid() >= 1, what + ": goroutine id " + entry.goid());
+        assertEquals(TracedFunction.Kind.RETURN, ret.function().kind(), what);
+        assertEquals(List.of(new GoValue.Str("gowarden=1", 10, false)), ret.values(), what);
+        assertEquals(entry.goid(), ret.goid(), what);
+        assertEquals(ret.epochNanos() - entry.epochNanos(), ret.durationNs(), what + ": duration of the call");
     }
 }

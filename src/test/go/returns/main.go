@@ -1,0 +1,101 @@
+// Test program for return probes and call timing: functions with known results, several return sites, known
+// durations, recursion, a stack that moves during a call, and a call left by a panic. Waits for a line on stdin
+// (probes attached), runs each case once, prints what the probes should see.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+	"unsafe"
+)
+
+var errDivide = errors.New("divide by zero")
+
+//go:noinline
+func Divide(a, b int) (q int, err error) {
+	if b == 0 {
+		return 0, errDivide
+	}
+	return a / b, nil
+}
+
+//go:noinline
+func Greet(name string, n int) string {
+	return fmt.Sprintf("hello %s #%d", name, n)
+}
+
+//go:noinline
+func Sleep(ms int) int {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return ms
+}
+
+//go:noinline
+func Fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return Fib(n-1) + Fib(n-2)
+}
+
+//go:noinline
+func deep(n int) int {
+	var pad [256]byte
+	pad[n%256] = byte(n)
+	if n == 0 {
+		return int(pad[0])
+	}
+	return deep(n-1) + int(pad[n%256])
+}
+
+var before, after uintptr
+
+// Moved runs on a fresh goroutine (a small stack): the deep recursion it calls grows the stack, which the runtime
+// copies elsewhere, so Moved's own frame is at another address when it returns than when it was entered.
+//
+//go:noinline
+func Moved(n int) int {
+	var local int
+	before = uintptr(unsafe.Pointer(&local))
+	r := deep(n)
+	after = uintptr(unsafe.Pointer(&local))
+	return r + local
+}
+
+//go:noinline
+func MayPanic(fail bool) int {
+	if fail {
+		panic("boom")
+	}
+	return 7
+}
+
+func callRecovering(fail bool) (r int) {
+	defer func() {
+		if recover() != nil {
+			r = -1
+		}
+	}()
+	return MayPanic(fail)
+}
+
+func main() {
+	bufio.NewReader(os.Stdin).ReadString('\n')
+	q, err := Divide(7, 2)
+	fmt.Println("divide", q, err)
+	q, err = Divide(1, 0)
+	fmt.Println("divide", q, err)
+	fmt.Println("greet", Greet("bob", 5))
+	fmt.Println("sleep", Sleep(30))
+	fmt.Println("fib", Fib(5))
+	done := make(chan int)
+	go func() { done <- Moved(200) }()
+	<-done
+	fmt.Println("moved", before != after)
+	fmt.Println("panic", callRecovering(true))
+	time.Sleep(300 * time.Millisecond)
+	fmt.Println("panic", callRecovering(false))
+}

@@ -1,0 +1,144 @@
+package dev.gowarden.sensor;
+
+import dev.gowarden.abi.Signature;
+import dev.gowarden.event.GoCallEvent;
+import dev.gowarden.event.GoValue;
+import dev.gowarden.event.TracedFunction;
+import dev.gowarden.golang.GoBinary;
+import dev.gowarden.link.Attacher;
+import dev.gowarden.testutil.GoPrograms;
+import dev.gowarden.testutil.Privileges;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Return probes on every RET and call timing, on the real kernel, with the returns Go program (Go 1.19, built here):
+ * results decoded at the return sites, several return sites per function, and durations that must equal, to the
+ * nanosecond, the time between the entry and return events of the same call: through recursion, a goroutine stack
+ * that the runtime moves during the call, and a call abandoned by a panic.
+ */
+class TraceReturnsTest {
+    private static final List<String> FUNCTIONS = List.of("main.Divide", "main.Greet", "main.Sleep", "main.Fib", "main.Moved", "main.MayPanic");
+    private static Path program;
+
+    @BeforeAll
+    static void build() {
+        Privileges.requireRootAndBpf();
+        program = GoPrograms.build("returns");
+    }
+
+    private record Run(List<GoCallEvent> events, String output) {
+        List<GoCallEvent> of(String symbol, TracedFunction.Kind kind) {
+            return events.stream().filter(e -> e.function().symbol().equals(symbol) && e.function().kind() == kind).toList();
+        }
+    }
+
+    private static Run trace(boolean entries, int expectedEvents) throws Exception {
+        List<GoCallEvent> events = new ArrayList<>();
+        try (GoBinary bin = GoBinary.open(program); ProbeResolver resolver = new ProbeResolver(bin);
+             GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(1 << 22, Attacher.Mode.AUTO, 256, false))) {
+            List<Signature> bare = FUNCTIONS.stream().map(f -> new Signature(f, List.of(), List.of(), false)).toList();
+            for (ProbeResolver.Resolved r : resolver.resolve(bare)) {
+                sensor.traceCalls(bin, r.function(), r.signature(), entries, true, -1, resolver.runtimeOffsets());
+            }
+            sensor.attach();
+            Process proc = new ProcessBuilder(program.toString()).redirectErrorStream(true).start();
+            try {
+                sensor.restrictTo(List.of((int) proc.pid()));
+                try (OutputStream in = proc.getOutputStream()) {
+                    in.write('\n');
+                }
+                String out = new String(proc.getInputStream().readAllBytes());
+                assertTrue(proc.waitFor(30, TimeUnit.SECONDS), "the program did not finish");
+                assertEquals(0, proc.exitValue(), out);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (events.size() < expectedEvents && System.nanoTime() < deadline) {
+                    sensor.poll(100, events::add);
+                }
+                sensor.poll(100, events::add);
+                assertEquals(0, sensor.stats().dropped(), "no event may be dropped");
+                return new Run(events.stream().sorted(Comparator.comparingLong(GoCallEvent::epochNanos)).toList(), out);
+            } finally {
+                proc.destroyForcibly();
+            }
+        }
+    }
+
+    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2; returns: the same but one MayPanic
+    private static final int ENTRIES = 22;
+    private static final int RETURNS = 21;
+
+    @Test
+    void resultsAndDurationsOfEveryCall() throws Exception {
+        Run run = trace(true, ENTRIES + RETURNS);
+        assertTrue(run.output().contains("moved true"), "the goroutine stack must have moved during Moved: " + run.output());
+        assertEquals(ENTRIES + RETURNS, run.events().size(), run.events().toString());
+
+        List<GoCallEvent> divide = run.of("main.Divide", TracedFunction.Kind.RETURN);
+        assertEquals(2, divide.size());
+        assertEquals(List.of(new GoValue.Int(3), new GoValue.Interface(0, 0)), divide.get(0).values(), "q=3, err=nil");
+        assertEquals(new GoValue.Int(0), divide.get(1).values().get(0));
+        GoValue.Interface err = (GoValue.Interface) divide.get(1).values().get(1);
+        assertTrue(err.type() != 0 && err.data() != 0, "err is a non-nil error: " + err);
+        assertEquals(List.of("q", "err"), divide.getFirst().function().values().stream().map(v -> v.label()).toList());
+
+        assertEquals(List.of(new GoValue.Str("hello bob #5", 12, false)), run.of("main.Greet", TracedFunction.Kind.RETURN).getFirst().values());
+
+        GoCallEvent sleep = run.of("main.Sleep", TracedFunction.Kind.RETURN).getFirst();
+        assertEquals(List.of(new GoValue.Int(30)), sleep.values());
+        assertTrue(sleep.durationNs() >= 30_000_000 && sleep.durationNs() < 5_000_000_000L, "Sleep(30ms) took " + sleep.durationNs() + " ns");
+
+        List<GoCallEvent> fib = run.of("main.Fib", TracedFunction.Kind.RETURN);
+        assertEquals(15, fib.size());
+        assertEquals(List.of(new GoValue.Int(5)), fib.getLast().values(), "the outermost Fib(5) returns last");
+
+        assertEquals(1, run.of("main.MayPanic", TracedFunction.Kind.RETURN).size(), "the panicking call never returns");
+        assertEquals(List.of(new GoValue.Int(7)), run.of("main.MayPanic", TracedFunction.Kind.RETURN).getFirst().values());
+
+        // Every return pairs with the innermost open entry of its function on its goroutine, and its duration is
+        // exactly the time between the two probes (both events carry the probes' own clock readings).
+        Map<Long, Deque<GoCallEvent>> open = new HashMap<>();
+        for (GoCallEvent e : run.events()) {
+            Deque<GoCallEvent> stack = open.computeIfAbsent(e.goid(), g -> new ArrayDeque<>());
+            if (e.function().kind() == TracedFunction.Kind.ENTRY) {
+                stack.push(e);
+                continue;
+            }
+            GoCallEvent entry = stack.pop();
+            while (!entry.function().symbol().equals(e.function().symbol())) entry = stack.pop();   // MayPanic's abandoned call
+            assertEquals(e.epochNanos() - entry.epochNanos(), e.durationNs(), e.function().symbol() + " returned on goroutine " + e.goid());
+        }
+        GoCallEvent moved = run.of("main.Moved", TracedFunction.Kind.RETURN).getFirst();
+        assertNotEquals(1, moved.goid(), "Moved runs on its own goroutine");
+        assertTrue(moved.durationNs() > 0, "the call is matched although its frame moved");
+        GoCallEvent mayPanic = run.of("main.MayPanic", TracedFunction.Kind.RETURN).getFirst();
+        assertTrue(mayPanic.durationNs() < 300_000_000L, "paired with the abandoned call 300 ms earlier: " + mayPanic.durationNs());
+    }
+
+    @Test
+    void returnsOnlyPostsNoEntryButStillTimes() throws Exception {
+        Run run = trace(false, RETURNS);
+        assertEquals(RETURNS, run.events().size(), run.events().toString());
+        for (GoCallEvent e : run.events()) {
+            assertEquals(TracedFunction.Kind.RETURN, e.function().kind());
+            assertTrue(e.durationNs() > 0, e.function().symbol() + " has a duration");
+        }
+        GoCallEvent sleep = run.of("main.Sleep", TracedFunction.Kind.RETURN).getFirst();
+        assertTrue(sleep.durationNs() >= 30_000_000, "Sleep(30ms) took " + sleep.durationNs() + " ns");
+    }
+}
