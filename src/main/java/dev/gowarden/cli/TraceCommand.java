@@ -6,7 +6,9 @@ import dev.gowarden.event.CompactFormatter;
 import dev.gowarden.event.EventFormatter;
 import dev.gowarden.event.GoCallEvent;
 import dev.gowarden.event.TetragonJsonFormatter;
+import dev.gowarden.disasm.CodeAnalysisException;
 import dev.gowarden.features.Features;
+import dev.gowarden.golang.CodeAnalyzer;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.link.Attacher;
 import dev.gowarden.golang.RuntimeOffsets;
@@ -49,6 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "  gowarden trace ./app 'main.handle(id int64, body []byte)' -c './app -port 8080'",
                 "  gowarden trace ./app 'net/http.(*conn).serve' --pid 4242",
                 "  gowarden trace ./demo/demo main.greet --returns-only           (results and latency of each call)",
+                "  gowarden trace ./app 'net/http.*' --returns-only                (a whole package: every function's latency)",
                 "", "Output: 12:00:01.123456 demo[4242/4243] main.greet(name=\"bob\", n=1)",
                 "        12:00:01.123470 demo[4242/4243] main.greet returned (ret0=\"hello bob #1\") in 14.2µs"})
 final class TraceCommand implements java.util.concurrent.Callable<Integer> {
@@ -56,7 +59,8 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     Path binary;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "PROBE",
-            description = "function signature, e.g. 'main.greet(name string, n int)'")
+            description = "function signature, e.g. 'main.greet(name string, n int)', a bare name (main.greet), or a pattern "
+                    + "where * stands for any characters ('net/http.*', 'main.(*Server).*')")
     List<String> probes;
 
     @Option(names = "--json", description = "one JSON object per call, shaped like Tetragon's process_uprobe export")
@@ -96,11 +100,12 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validateOptions();
+        // signatures are checked before anything is opened: a typo is reported first
         List<Signature> signatures = new ArrayList<>();
-        for (String p : probes) signatures.add(SignatureParser.parse(p));
+        for (String p : probes) signatures.add(ProbeResolver.isPattern(p) ? null : SignatureParser.parse(p));
         PrintWriter err = spec.commandLine().getErr();
         try (GoBinary bin = GoBinary.open(binary); ProbeResolver resolver = new ProbeResolver(bin)) {
-            List<ProbeResolver.Resolved> resolved = resolver.resolve(signatures);
+            List<Target> targets = resolveTargets(resolver, signatures);
             RuntimeOffsets offsets = resolver.runtimeOffsets();
             Preflight.requireBpfPrivileges();
             Preflight.ensureBpffs();
@@ -108,8 +113,10 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             boolean multi = switch (uprobeMulti.toLowerCase()) {
                 case "on" -> true;
                 case "off" -> false;
-                default -> resolved.size() > 1 && mode == Attacher.Mode.AUTO && new Features().uprobeMulti().available();
+                default -> targets.size() > 1 && mode == Attacher.Mode.AUTO && new Features().uprobeMulti().available();
             };
+            boolean wantReturns = returns || returnsOnly;
+            int maxProbes = Math.max(GoTraceSensor.Options.DEFAULT_MAX_PROBES, targets.size() * (wantReturns ? 2 : 1));
             // SIGTERM/Ctrl-C: stop the loop, then let the sensor close (links, tracefs entries) before the JVM exits.
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch closed = new CountDownLatch(1);
@@ -122,12 +129,40 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi))) {
-                for (ProbeResolver.Resolved r : resolved) {
-                    sensor.traceCalls(bin, r.function(), r.signature(), !returnsOnly, returns || returnsOnly, pid == null ? -1 : pid, offsets);
+            try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi, maxProbes))) {
+                int traced = 0;
+                int entriesOnly = 0;
+                int undecodable = 0;
+                for (Target t : targets) {
+                    ProbeResolver.Resolved r = t.resolved();
+                    boolean hasReturn;
+                    try {
+                        hasReturn = !CodeAnalyzer.analyze(bin, r.function()).returns().isEmpty();
+                    } catch (CodeAnalysisException e) {
+                        if (!t.fromPattern()) throw e;
+                        undecodable++;      // a pattern's match whose code we cannot place a probe in
+                        continue;
+                    }
+                    if (wantReturns && !hasReturn && t.fromPattern()) {
+                        entriesOnly++;      // never returns normally (panics, exits, loops): its calls are still worth seeing
+                        if (returnsOnly) continue;
+                        sensor.traceCalls(bin, r.function(), r.signature(), true, false, pid == null ? -1 : pid, offsets);
+                    } else {
+                        sensor.traceCalls(bin, r.function(), r.signature(), !returnsOnly, wantReturns, pid == null ? -1 : pid, offsets);
+                    }
+                    traced++;
                 }
-                sensor.attach();
-                return run(sensor, bin, err, stop);
+                if (traced == 0) throw new UsageException("nothing to trace: no matched function has a return to probe");
+                attachWithProgress(sensor, multi, err);
+                if (entriesOnly > 0) {
+                    err.printf("gowarden: %d matched function%s never return%s normally: %s%n", entriesOnly, entriesOnly == 1 ? "" : "s",
+                            entriesOnly == 1 ? "s" : "", returnsOnly ? "not traced" : "calls only");
+                }
+                if (undecodable > 0) {
+                    err.printf("gowarden: %d matched function%s skipped: code that does not decode as instructions%n", undecodable,
+                            undecodable == 1 ? "" : "s");
+                }
+                return run(sensor, bin, err, stop, traced);
             } finally {
                 closed.countDown();
                 if (!stop.get()) {
@@ -139,6 +174,53 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Attaches; when that means many perf links (no uprobe_multi), says so and reports progress every two seconds. */
+    private static void attachWithProgress(GoTraceSensor sensor, boolean multi, PrintWriter err) {
+        int total = sensor.pendingUprobes();
+        if (multi || total < 100) {
+            sensor.attach();
+            return;
+        }
+        err.printf("gowarden: attaching %d uprobes one perf link at a time: the kernel waits for an RCU grace period "
+                + "for each, up to ~0.1 s on small VMs, and again to detach (an uprobe_multi link, Linux 6.6+, takes one call: --uprobe-multi auto)%n", total);
+        err.flush();
+        long[] last = {System.nanoTime()};
+        sensor.attach((done, all) -> {
+            if (System.nanoTime() - last[0] > 2_000_000_000L && done < all) {
+                last[0] = System.nanoTime();
+                err.printf("gowarden: %d of %d uprobes attached%n", done, all);
+                err.flush();
+            }
+        });
+    }
+
+    /** A function to trace, and whether a pattern matched it (then what cannot be probed is skipped, not fatal). */
+    private record Target(ProbeResolver.Resolved resolved, boolean fromPattern) {
+    }
+
+    /** Signatures (null for patterns, in step with probes) to functions, each function once (by entry). */
+    private List<Target> resolveTargets(ProbeResolver resolver, List<Signature> signatures) {
+        List<Target> out = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < probes.size(); i++) {
+            String probe = probes.get(i);
+            boolean pattern = signatures.get(i) == null;
+            if (pattern) {
+                int open = probe.indexOf('(');
+                while (open >= 0 && open > 0 && probe.charAt(open - 1) == '.') open = probe.indexOf('(', open + 1);
+                if (open >= 0) {
+                    throw new UsageException("'" + probe + "': a pattern takes no parameter list (the signatures of the functions it "
+                            + "matches come from DWARF; without DWARF their calls are reported by name)");
+                }
+            }
+            List<ProbeResolver.Resolved> rs = pattern ? resolver.resolvePattern(probe) : resolver.resolve(List.of(signatures.get(i)));
+            for (ProbeResolver.Resolved r : rs) {
+                if (seen.add(r.function().entry())) out.add(new Target(r, pattern));
+            }
+        }
+        return out;
     }
 
     private void validateOptions() {
@@ -157,7 +239,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         if (pid != null && !Files.exists(Path.of("/proc", pid.toString()))) throw new UsageException("--pid " + pid + ": no such process");
     }
 
-    private int run(GoTraceSensor sensor, GoBinary bin, PrintWriter err, AtomicBoolean stop) throws IOException, InterruptedException {
+    private int run(GoTraceSensor sensor, GoBinary bin, PrintWriter err, AtomicBoolean stop, int functions) throws IOException, InterruptedException {
         EventFormatter formatter = json ? new TetragonJsonFormatter() : new CompactFormatter(ZoneId.systemDefault());
         Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         StringBuilder line = new StringBuilder(512);
@@ -180,7 +262,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             } else if (pid != null) {
                 sensor.restrictTo(List.of(pid));
             }
-            err.printf("gowarden: tracing %d function%s%s in %s%s; Ctrl-C to stop%n", probes.size(), probes.size() == 1 ? "" : "s",
+            err.printf("gowarden: tracing %d function%s%s in %s%s; Ctrl-C to stop%n", functions, functions == 1 ? "" : "s",
                     returnsOnly ? " (returns only)" : returns ? " (calls and returns)" : "",
                     binaryPath, pid != null ? " (pid " + pid + ")" : command != null ? " (command: " + command + ")" : " (all processes)");
             err.flush();

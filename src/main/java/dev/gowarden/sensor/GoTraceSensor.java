@@ -38,7 +38,18 @@ public final class GoTraceSensor implements AutoCloseable {
      * Settings: ring buffer size (bytes, power of two), how single probes attach, max string bytes captured,
      * and whether probes of one binary attach together through one uprobe_multi link (when the kernel has it).
      */
-    public record Options(int ringBytes, Attacher.Mode attachMode, int stringSize, boolean uprobeMulti) {
+    public record Options(int ringBytes, Attacher.Mode attachMode, int stringSize, boolean uprobeMulti, int maxProbes) {
+        /** probe_specs' size when not given: enough for hundreds of functions traced with their returns. */
+        public static final int DEFAULT_MAX_PROBES = 1024;
+
+        public Options {
+            if (maxProbes < 1) throw new IllegalArgumentException("maxProbes must be positive: " + maxProbes);
+        }
+
+        public Options(int ringBytes, Attacher.Mode attachMode, int stringSize, boolean uprobeMulti) {
+            this(ringBytes, attachMode, stringSize, uprobeMulti, DEFAULT_MAX_PROBES);
+        }
+
         public Options(int ringBytes, Attacher.Mode attachMode, int stringSize) {
             this(ringBytes, attachMode, stringSize, false);
         }
@@ -80,6 +91,7 @@ public final class GoTraceSensor implements AutoCloseable {
         BpfObject obj = BpfObject.fromResource("go_trace");
         try {
             obj.maxEntries("events", options.ringBytes());
+            obj.maxEntries("probe_specs", options.maxProbes());
             if (options.uprobeMulti()) {
                 obj.onlyLoad("go_uprobe_multi", "track_fork", "track_exit").expectedAttachType("go_uprobe_multi", Attacher.BPF_TRACE_UPROBE_MULTI);
             } else {
@@ -162,6 +174,22 @@ public final class GoTraceSensor implements AutoCloseable {
      * links made by this call are closed again (no half-attached state) and the error names the probe.
      */
     public void attach() {
+        attach((done, total) -> { });
+    }
+
+    /** Uprobes queued for {@link #attach()}: one per entry and one per RET of each traced function. */
+    public int pendingUprobes() {
+        return pending.size();
+    }
+
+    /**
+     * As {@link #attach()}, telling {@code progress} (uprobes attached, uprobes in all) after each link: one perf
+     * link per uprobe costs the kernel an RCU grace period to register and another to unregister (~0.1 s each on a
+     * 2-CPU VM: 157 uprobes took 17 s), so thousands take minutes where one uprobe_multi link takes one call.
+     */
+    public void attach(java.util.function.BiConsumer<Integer, Integer> progress) {
+        int total = pending.size();
+        int done = 0;
         List<Link> made = new ArrayList<>();
         try {
             if (options.uprobeMulti()) {
@@ -172,11 +200,14 @@ public final class GoTraceSensor implements AutoCloseable {
                     long[] offsets = group.stream().mapToLong(Pending::offset).toArray();
                     long[] cookies = group.stream().mapToLong(Pending::cookie).toArray();
                     made.add(attacher.uprobeMulti(prog, group.getFirst().path(), offsets, cookies, group.getFirst().pid(), false));
+                    done += group.size();
+                    progress.accept(done, total);
                 }
             } else {
                 BpfProgram prog = object.program("go_uprobe");
                 for (Pending p : pending) {
                     made.add(attacher.uprobe(prog, new UprobeTarget(p.path(), p.offset(), 0, p.pid(), p.cookie(), false)));
+                    progress.accept(++done, total);
                 }
             }
         } catch (RuntimeException e) {

@@ -45,6 +45,62 @@ public final class ProbeResolver implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Every function a glob names, one per name (the Go-ABI one when an assembly body shares it), in entry order:
+     * {@code *} stands for any run of characters except in {@code (*}, the pointer receiver. Each takes its
+     * signature from DWARF when there is one, else none (the calls are reported by name, without values).
+     */
+    public List<Resolved> resolvePattern(String glob) {
+        java.util.Map<String, GoFunction> byName = new java.util.LinkedHashMap<>();
+        for (GoFunction f : bin.find(globPattern(glob))) {
+            byName.merge(f.name(), f, (kept, other) -> kept.assembly() && !other.assembly() ? other : kept);
+        }
+        if (byName.isEmpty()) {
+            throw new GoBinaryException(bin.path() + ": no function matches '" + glob + "'");
+        }
+        List<Resolved> out = new ArrayList<>(byName.size());
+        for (GoFunction f : byName.values()) {
+            Signature sig = dwarf.flatMap(d -> d.signatureOf(f.name())).map(d -> new Signature(f.name(), d.params(), d.results(), true))
+                    .orElseGet(() -> new Signature(f.name(), List.of(), List.of(), true));
+            out.add(new Resolved(f, sig));
+        }
+        return out;
+    }
+
+    /**
+     * True when a probe's function name is a glob: it has a '*' that is not the one of a pointer receiver "(*". The
+     * name ends where a signature's parameter list (a '(' not right after '.') or a space begins.
+     */
+    public static boolean isPattern(String probe) {
+        String p = probe.strip();
+        int end = 0;
+        while (end < p.length()) {
+            char c = p.charAt(end);
+            if (Character.isWhitespace(c) || c == '(' && (end == 0 || p.charAt(end - 1) != '.')) break;
+            end++;
+        }
+        for (int i = p.indexOf('*'); i >= 0 && i < end; i = p.indexOf('*', i + 1)) {
+            if (i == 0 || p.charAt(i - 1) != '(') return true;
+        }
+        return false;
+    }
+
+    /** The anchored regex of a glob, punctuation backslash-escaped (so a literal head takes the name-prefix search). */
+    static java.util.regex.Pattern globPattern(String glob) {
+        StringBuilder re = new StringBuilder("^");
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*' && (i == 0 || glob.charAt(i - 1) != '(')) {
+                re.append(".*");
+            } else if (c < 0x80 && !Character.isLetterOrDigit(c) && c != '_') {
+                re.append('\\').append(c);
+            } else {
+                re.append(c);
+            }
+        }
+        return java.util.regex.Pattern.compile(re.append('$').toString());
+    }
+
     /** Offsets into runtime.g: DWARF when the binary has it, else the table for its Go version. */
     public RuntimeOffsets runtimeOffsets() {
         Optional<RuntimeOffsets> fromDwarf = dwarf.flatMap(DwarfRuntimeOffsets::fromDwarf);

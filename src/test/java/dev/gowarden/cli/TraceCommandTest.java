@@ -123,6 +123,34 @@ class TraceCommandTest {
     }
 
     @Test
+    void aPatternTracesAWholePackage() {
+        Privileges.requireRootAndBpf();
+        Run r = run("trace", tracee.toString(), "main.*", "--returns-only", "-c", tracee + " -wait=false -rounds 2");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().filter(l -> l.contains(" returned (")).toList();
+        for (String f : List.of("main.Ints", "main.Strs", "main.(*Store).Put", "main.Many", "main.main.func1")) {
+            assertEquals(2, lines.stream().filter(l -> l.contains("] " + f + " returned (")).count(), f + " returns twice in: " + r.out());
+        }
+        assertEquals(2 * 41, lines.stream().filter(l -> l.contains("] main.Grow returned (")).count(), r.out());
+        assertEquals(1, lines.stream().filter(l -> l.contains("] main.main returned ()")).count(), r.out());
+        assertTrue(lines.stream().allMatch(l -> l.matches(".* in [0-9.]+(ns|µs|ms|s)")), "every return has its duration: " + r.out());
+        assertTrue(r.err().matches("(?s).*tracing \\d+ functions \\(returns only\\).*"), r.err());
+
+        Path stripped = GoPrograms.build("tracee", "stripped", List.of(), "-ldflags=-s -w");
+        Run s = run("trace", stripped.toString(), "main.I*", "main.S*", "-c", stripped + " -wait=false -rounds 1");
+        assertEquals(0, s.exit(), s.err());
+        assertEquals(2, s.out().lines().count(), s.out());
+        assertTrue(s.out().contains("] main.Strs()"), "a stripped binary's matches are reported by name: " + s.out());
+
+        Run withParams = run("trace", tracee.toString(), "main.*(x int)");
+        assertEquals(2, withParams.exit());
+        assertTrue(withParams.err().contains("a pattern takes no parameter list"), withParams.err());
+        Run noMatch = run("trace", tracee.toString(), "mian.*");
+        assertEquals(1, noMatch.exit());
+        assertTrue(noMatch.err().contains("no function matches 'mian.*'"), noMatch.err());
+    }
+
+    @Test
     void badInputGivesOneClearLineAndNonZeroExit(@TempDir Path tmp) throws Exception {
         Run missing = run("trace", tmp.resolve("nope").toString(), "main.f()");
         assertEquals(1, missing.exit());
