@@ -30,14 +30,16 @@
 #define COPY_MASK (2 * MAX_COPY - 1)
 #define SCRATCH_SIZE 0x8000 /* the per-CPU value limit; > COPY_BUDGET + 16 + COPY_MASK */
 
-enum loc_kind { LOC_NONE = 0, LOC_REG = 1, LOC_STACK = 2 };
+/* LOC_DEREF words are read through an earlier word: the map's count, an interface's dynamic type (itab->_type),
+ * the text of an error. The base may be any pointer, so a failed read just gives 0. */
+enum loc_kind { LOC_NONE = 0, LOC_REG = 1, LOC_STACK = 2, LOC_DEREF = 3 };
 
 struct word_loc {
 	u8 kind;     /* enum loc_kind */
-	u8 reg;      /* pt_regs word index when LOC_REG */
+	u8 reg;      /* pt_regs word index when LOC_REG; index of the (earlier) base word when LOC_DEREF */
 	u8 size;     /* bytes meaningful: 1, 2, 4 or 8 (sub-word registers hold garbage above) */
 	u8 pad;
-	s32 offset;  /* from SP at the probe when LOC_STACK */
+	s32 offset;  /* from SP at the probe when LOC_STACK; from the base word's value when LOC_DEREF */
 };
 
 struct copy_spec {
@@ -235,6 +237,10 @@ static __always_inline int go_probe(struct pt_regs *ctx)
 			v = read_reg(ctx, w->reg);
 		} else if (w->kind == LOC_STACK) {
 			if (bpf_probe_read_user(&v, sizeof(v), (void *)(sp + w->offset)) < 0)
+				v = 0;
+		} else if (w->kind == LOC_DEREF) {
+			u64 base = w->reg < i ? words[w->reg & (MAX_WORDS - 1)] : 0;
+			if (!base || bpf_probe_read_user(&v, sizeof(v), (void *)(base + w->offset)) < 0)
 				v = 0;
 		}
 		words[i] = mask_size(v, w->size);

@@ -65,6 +65,14 @@ func Moved(n int) int {
 	return r + local
 }
 
+// Count takes values read through their pointers: a map's count, a channel's count and size, an interface's
+// dynamic type, an error's text.
+//
+//go:noinline
+func Count(m map[string]int, c chan int, v any, e error) int {
+	return len(m) + cap(c)
+}
+
 //go:noinline
 func MayPanic(fail bool) int {
 	if fail {
@@ -91,6 +99,9 @@ func main() {
 	fmt.Println("greet", Greet("bob", 5))
 	fmt.Println("sleep", Sleep(30))
 	fmt.Println("fib", Fib(5))
+	c := make(chan int, 3)
+	c <- 1
+	fmt.Println("count", Count(map[string]int{"a": 1, "b": 2}, c, 42, os.ErrNotExist))
 	done := make(chan int)
 	go func() { done <- Moved(200) }()
 	<-done

@@ -61,6 +61,16 @@ public sealed interface GoType {
             return 8;
         }
 
+        /** A map: a pointer to the runtime's map header, whose first word is the count. */
+        public boolean isMap() {
+            return display.startsWith("map[");
+        }
+
+        /** A channel: a pointer to runtime.hchan {qcount, dataqsiz, ...}. */
+        public boolean isChan() {
+            return display.startsWith("chan") || display.startsWith("<-chan");
+        }
+
         public long align() {
             return 8;
         }
@@ -83,6 +93,12 @@ public sealed interface GoType {
     record Interface(String display) implements GoType {
         public long size() {
             return 16;
+        }
+
+        /** {@code any}/{@code interface{}}: its first word is the type descriptor itself, not an itab. */
+        public boolean isEmpty() {
+            String d = display.replace(" ", "");
+            return d.equals("any") || d.equals("interface{}");
         }
 
         public long align() {

@@ -29,8 +29,22 @@ public final class GoSyntax {
             case GoValue.Slice s -> sb.append("[]{len=").append(s.length()).append(" cap=").append(s.capacity())
                     .append(" data=0x").append(Long.toHexString(s.data())).append('}');
             case GoValue.Interface i -> {
-                if (i.type() == 0) sb.append("nil");
-                else sb.append("(type=0x").append(Long.toHexString(i.type())).append(" data=0x").append(Long.toHexString(i.data())).append(')');
+                if (i.type() == 0) {
+                    sb.append("nil");
+                } else if (i.typeName() == null) {
+                    sb.append("(type=0x").append(Long.toHexString(i.type())).append(" data=0x").append(Long.toHexString(i.data())).append(')');
+                } else {
+                    // the dynamic type, then what it holds as far as known: *errors.errorString("EOF"), syscall.Errno(2)
+                    sb.append(i.typeName()).append('(');
+                    if (i.pointee() != null) append(sb, i.pointee());
+                    else sb.append("0x").append(Long.toHexString(i.data()));
+                    sb.append(')');
+                }
+            }
+            case GoValue.Container c -> {
+                sb.append(c.kind()).append("{len=").append(c.length());
+                if (c.capacity() >= 0) sb.append(" cap=").append(c.capacity());
+                sb.append(" at 0x").append(Long.toHexString(c.address())).append('}');
             }
             case GoValue.Struct s -> {
                 sb.append('{');

@@ -31,7 +31,18 @@ public sealed interface GoValue {
     record Slice(long data, long length, long capacity) implements GoValue {
     }
 
-    record Interface(long type, long data) implements GoValue {
+    /**
+     * An interface value: its type word (itab or type descriptor) and data word, and when the binary says so the
+     * dynamic type's name and what the data holds for the types gowarden knows (an error's text, an errno).
+     */
+    record Interface(long type, long data, String typeName, GoValue pointee) implements GoValue {
+        public Interface(long type, long data) {
+            this(type, data, null, null);
+        }
+    }
+
+    /** A map or channel: its address and what its header says (count; a channel's buffer size, else -1). */
+    record Container(String kind, long address, long length, long capacity) implements GoValue {
     }
 
     record Field(String name, GoValue value) {

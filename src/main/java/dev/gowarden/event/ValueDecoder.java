@@ -15,23 +15,80 @@ import java.util.Map;
 public interface ValueDecoder {
     GoValue decode(EventRecord r);
 
+    /** Types whose value's first field is the error text (errors.New, fmt.Errorf). */
+    java.util.Set<String> TEXT_ERRORS = java.util.Set.of("*errors.errorString", "*fmt.wrapError", "*fmt.wrapErrors");
+
     static ValueDecoder compile(ValuePlan plan) {
-        Map<Long, ValuePlan.PlacedWord> byOffset = new HashMap<>();
-        for (ValuePlan.PlacedWord w : plan.words()) byOffset.put(w.valueOffset(), w);
-        return compile(plan.type(), 0, byOffset, plan);
+        return compile(plan, TypeNamer.NONE);
     }
 
-    private static ValueDecoder compile(GoType type, long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan) {
+    /** Compiles a plan; {@code namer} names interface values' dynamic types (and so decides what their data holds). */
+    static ValueDecoder compile(ValuePlan plan, TypeNamer namer) {
+        Map<Long, ValuePlan.PlacedWord> byOffset = new HashMap<>();
+        for (ValuePlan.PlacedWord w : plan.words()) byOffset.put(w.valueOffset(), w);
+        return new Compiler(byOffset, plan, namer).compile(plan.type(), 0);
+    }
+
+    /** The per-plan state of compilation: the words by value offset, the plan, and the type namer. */
+    record Compiler(Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan, TypeNamer namer) {
+        ValueDecoder compile(GoType type, long off) {
+            return switch (type) {
+                case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.MAP_LEN) >= 0 -> container("map", off);
+                case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.CHAN_LEN) >= 0 -> container("chan", off);
+                case GoType.Interface i -> iface(i, off);
+                default -> ValueDecoder.compile(type, off, words, plan, this);
+            };
+        }
+
+        private ValueDecoder container(String kind, long off) {
+            int len = plan.extra(off, kind.equals("map") ? ValuePlan.ExtraKind.MAP_LEN : ValuePlan.ExtraKind.CHAN_LEN);
+            int cap = kind.equals("chan") ? plan.extra(off, ValuePlan.ExtraKind.CHAN_CAP) : -1;
+            return word(off, words, plan, w -> (r, v) -> v == 0 ? new GoValue.Pointer(0)
+                    : new GoValue.Container(kind, v, r.word(len), cap >= 0 ? r.word(cap) : -1));
+        }
+
+        private ValueDecoder iface(GoType.Interface i, long off) {
+            ValueDecoder t = word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
+            ValueDecoder d = word(off + 8, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
+            int dynamicType = plan.extra(off, ValuePlan.ExtraKind.DYNAMIC_TYPE);
+            boolean empty = i.isEmpty();
+            int word0 = plan.extra(off, ValuePlan.ExtraKind.POINTEE_WORD0);
+            int word1 = plan.extra(off, ValuePlan.ExtraKind.POINTEE_WORD1);
+            int text = plan.extra(off, ValuePlan.ExtraKind.POINTEE_TEXT);
+            return r -> {
+                GoValue tv = t.decode(r);
+                GoValue dv = d.decode(r);
+                if (tv instanceof GoValue.Unreadable u) return u;
+                if (dv instanceof GoValue.Unreadable u) return u;
+                long type = ((GoValue.Pointer) tv).address();
+                long data = ((GoValue.Pointer) dv).address();
+                if (type == 0) return new GoValue.Interface(0, data);
+                // an empty interface's first word is the type descriptor; a non-empty one's is an itab
+                long descriptor = dynamicType >= 0 ? r.word(dynamicType) : empty ? type : 0;
+                String name = descriptor == 0 ? null : namer.nameOf(r.tgid(), descriptor).orElse(null);
+                GoValue pointee = null;
+                if (name != null && text >= 0 && word1 >= 0 && TEXT_ERRORS.contains(name) && text < r.copyCount() && r.copyStatus(text) == 0) {
+                    long length = r.word(word1);
+                    pointee = new GoValue.Str(r.copyString(text), length, r.copyLength(text) < length);
+                } else if ("syscall.Errno".equals(name) && word0 >= 0) {
+                    pointee = new GoValue.Uint(r.word(word0));
+                }
+                return new GoValue.Interface(type, data, name, pointee);
+            };
+        }
+    }
+
+    private static ValueDecoder compile(GoType type, long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan, Compiler c) {
         return switch (type) {
             case GoType.Basic b -> switch (b.kind()) {
                 case STRING -> stringDecoder(off, words, plan);
                 case BOOL -> word(off, words, plan, w -> (r, v) -> new GoValue.Bool((v & 0xff) != 0));
                 case FLOAT32 -> word(off, words, plan, w -> (r, v) -> new GoValue.Float(java.lang.Float.intBitsToFloat((int) v)));
                 case FLOAT64 -> word(off, words, plan, w -> (r, v) -> new GoValue.Float(Double.longBitsToDouble(v)));
-                case COMPLEX64 -> array(List.of(compile(new GoType.Basic(GoType.Kind.FLOAT32, "float32"), off, words, plan),
-                        compile(new GoType.Basic(GoType.Kind.FLOAT32, "float32"), off + 4, words, plan)));
-                case COMPLEX128 -> array(List.of(compile(new GoType.Basic(GoType.Kind.FLOAT64, "float64"), off, words, plan),
-                        compile(new GoType.Basic(GoType.Kind.FLOAT64, "float64"), off + 8, words, plan)));
+                case COMPLEX64 -> array(List.of(c.compile(new GoType.Basic(GoType.Kind.FLOAT32, "float32"), off),
+                        c.compile(new GoType.Basic(GoType.Kind.FLOAT32, "float32"), off + 4)));
+                case COMPLEX128 -> array(List.of(c.compile(new GoType.Basic(GoType.Kind.FLOAT64, "float64"), off),
+                        c.compile(new GoType.Basic(GoType.Kind.FLOAT64, "float64"), off + 8)));
                 case UNSAFE_POINTER -> word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
                 default -> {
                     int bits = (int) b.size() * 8;
@@ -42,21 +99,11 @@ public interface ValueDecoder {
                 }
             };
             case GoType.Pointer p -> word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
-            case GoType.Interface i -> {
-                ValueDecoder t = word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
-                ValueDecoder d = word(off + 8, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
-                yield r -> {
-                    GoValue tv = t.decode(r);
-                    GoValue dv = d.decode(r);
-                    if (tv instanceof GoValue.Unreadable u) return u;
-                    if (dv instanceof GoValue.Unreadable u) return u;
-                    return new GoValue.Interface(((GoValue.Pointer) tv).address(), ((GoValue.Pointer) dv).address());
-                };
-            }
+            case GoType.Interface i -> c.iface(i, off);
             case GoType.Slice s -> sliceDecoder(s, off, words, plan);
             case GoType.Array a -> {
                 List<ValueDecoder> elems = new ArrayList<>();
-                for (long i = 0; i < a.length(); i++) elems.add(compile(a.elem(), off + i * a.elem().size(), words, plan));
+                for (long i = 0; i < a.length(); i++) elems.add(c.compile(a.elem(), off + i * a.elem().size()));
                 yield array(elems);
             }
             case GoType.Struct st -> {
@@ -64,7 +111,7 @@ public interface ValueDecoder {
                 List<ValueDecoder> decs = new ArrayList<>();
                 for (GoType.Field f : st.fields()) {
                     names.add(f.name());
-                    decs.add(compile(f.type(), off + f.offset(), words, plan));
+                    decs.add(c.compile(f.type(), off + f.offset()));
                 }
                 yield r -> {
                     List<GoValue.Field> fields = new ArrayList<>(decs.size());

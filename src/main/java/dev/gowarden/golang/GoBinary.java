@@ -32,6 +32,7 @@ public final class GoBinary implements AutoCloseable {
     private long[] symEnds;              // exact ends from .symtab (0 = none), per function
     private boolean[] symAsm;            // ".abi0" symbol at the entry, per function (null when no symtab)
     private List<GoFunction> functions;
+    private Optional<TypeNames> typeNames;
 
     private GoBinary(ElfFile elf, Optional<BuildInfo> buildInfo, Pclntab pclntab) {
         this.elf = elf;
@@ -108,6 +109,12 @@ public final class GoBinary implements AutoCloseable {
     /** The ABI of its Go code: by Go version when build info exists, else as far as the pclntab format tells. */
     public GoAbi abi() {
         return goVersion().map(v -> GoAbi.of(v, architecture())).orElseGet(() -> GoAbi.of(pclntab.format(), architecture()));
+    }
+
+    /** Names of the binary's type descriptors (interface values' dynamic types); empty for Go before 1.16 when stripped. */
+    public synchronized Optional<TypeNames> typeNames() {
+        if (typeNames == null) typeNames = TypeNames.of(this);
+        return typeNames;
     }
 
     public int functionCount() {

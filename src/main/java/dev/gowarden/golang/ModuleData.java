@@ -10,27 +10,61 @@ import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
- * Finds {@code runtime.firstmoduledata} of a 1.18+ binary through its first word (the pcHeader address) and reads
- * its {@code text} field: the text start of a stripped binary, cgo or not, and the only one in Go 1.26+ whose
- * pclntab header says 0. Layout (64-bit, Go 1.16–1.26): pcHeader @0, funcnametab.ptr @0x08, ftab.ptr/len @0x80/0x88,
- * minpc @0xA0, text @0xB0. A candidate counts only when all of these agree with the pclntab, so the scan cannot be
- * fooled by a stray word equal to the table's address.
+ * Finds {@code runtime.firstmoduledata} of a Go 1.16+ binary through its first word (the pcHeader address) and
+ * reads its fields: {@code text}, the text start of a stripped binary, cgo or not, and the only one in Go 1.26+
+ * whose pclntab header says 0; {@code types}/{@code etypes}, the base of every type's name offset. Layout (64-bit,
+ * Go 1.16–1.26): pcHeader @0, funcnametab.ptr @0x08, ftab.ptr/len @0x80/0x88, minpc @0xA0, text @0xB0, then
+ * types/etypes @0x118 (1.16–1.19) or @0x128 (1.20+, after the coverage counters). A candidate counts only when all
+ * of the first fields agree with the pclntab, so the scan cannot be fooled by a stray word equal to the table's
+ * address.
  */
 final class ModuleData {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int SIZE = 0xC0;
+    private static final int SIZE = 0x140;
 
-    private ModuleData() {
+    private final long[] words;
+
+    private ModuleData(long[] words) {
+        this.words = words;
     }
 
+    /** The text start of a 1.18+ binary (whose function entries are offsets from it). */
     static Optional<Long> textFor(ElfFile elf, Pclntab tab) {
+        if (tab.format() != Pclntab.Format.GO118 && tab.format() != Pclntab.Format.GO120) return Optional.empty();
+        return locate(elf, tab).map(m -> m.words[0x16]);
+    }
+
+    /**
+     * [types, etypes) of a 1.16+ binary: the link-time range holding every type descriptor and, at
+     * {@code types + _type.str}, its name. Empty for older tables or when the fields do not make a range inside one
+     * loadable segment.
+     */
+    static Optional<long[]> typesFor(ElfFile elf, Pclntab tab) {
+        int at = switch (tab.format()) {
+            case GO116, GO118 -> 0x118 / 8;
+            case GO120 -> 0x128 / 8;
+            case GO12 -> -1;
+        };
+        if (at < 0) return Optional.empty();
+        return locate(elf, tab).flatMap(m -> {
+            long types = m.words[at];
+            long etypes = m.words[at + 1];
+            Optional<Segment> seg = elf.loadSegmentFor(types);
+            if (types <= 0 || etypes <= types || seg.isEmpty() || etypes > seg.get().vaddr() + seg.get().memSize()) {
+                return Optional.empty();
+            }
+            return Optional.of(new long[]{types, etypes});
+        });
+    }
+
+    private static Optional<ModuleData> locate(ElfFile elf, Pclntab tab) {
         if (tab.ptrSize() != 8) {
             return Optional.empty();
         }
         Optional<Section> module = elf.section(".go.module");
         if (module.isPresent() && module.get().hasFileData() && module.get().size() >= SIZE) {
             Section s = module.get();
-            Optional<Long> t = scan(elf.slice(s.offset(), s.size(), "section .go.module"), tab);
+            Optional<ModuleData> t = scan(elf.slice(s.offset(), s.size(), "section .go.module"), tab);
             if (t.isPresent()) return t;
         }
         for (Segment seg : elf.segments()) {
@@ -38,14 +72,14 @@ final class ModuleData {
                     || seg.offset() < 0 || seg.offset() > elf.size() || seg.fileSize() > elf.size() - seg.offset()) {
                 continue;
             }
-            Optional<Long> t = scan(elf.slice(seg.offset(), seg.fileSize(), "writable segment"), tab);
+            Optional<ModuleData> t = scan(elf.slice(seg.offset(), seg.fileSize(), "writable segment"), tab);
             if (t.isPresent()) return t;
         }
         return Optional.empty();
     }
 
     /** Scans 8-aligned words (copied out in one memcpy: plain array loops are fast before the JIT warms up). */
-    private static Optional<Long> scan(MemorySegment m, Pclntab tab) {
+    private static Optional<ModuleData> scan(MemorySegment m, Pclntab tab) {
         long want = tab.address();
         long names = want + tab.funcnameOffset();
         long ftab = want + tab.functabOffset();
@@ -59,13 +93,15 @@ final class ModuleData {
             MemorySegment.copy(m, U64, 0, w, 0, w.length);
         }
         int words = SIZE / 8;
+        boolean relative = tab.format() == Pclntab.Format.GO118 || tab.format() == Pclntab.Format.GO120;
         for (int o = 0; o + words <= w.length; o++) {
             if (w[o] != want) continue;
             if (w[o + 1] != names || w[o + 0x10] != ftab || w[o + 0x11] != nftab) continue;
             long minpc = w[o + 0x14];
             long text = w[o + 0x16];
-            if (text != 0 && minpc == text + tab.entryOffset(0)) {
-                return Optional.of(text);
+            // 1.18+: entries are offsets from text; 1.16-1.17: absolute, and minpc is the first one
+            if (text != 0 && minpc == (relative ? text + tab.entryOffset(0) : tab.entry(0))) {
+                return Optional.of(new ModuleData(java.util.Arrays.copyOfRange(w, o, o + words)));
             }
         }
         return Optional.empty();

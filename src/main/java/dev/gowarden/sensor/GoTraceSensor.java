@@ -10,12 +10,15 @@ import dev.gowarden.event.EventRecord;
 import dev.gowarden.event.GoCallEvent;
 import dev.gowarden.event.GoValue;
 import dev.gowarden.event.TracedFunction;
+import dev.gowarden.event.TypeNamer;
 import dev.gowarden.event.ValueDecoder;
 import dev.gowarden.golang.CodeAnalyzer;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.golang.GoFunction;
 import dev.gowarden.golang.ProbePoints;
 import dev.gowarden.golang.RuntimeOffsets;
+import dev.gowarden.golang.TypeNames;
+import dev.gowarden.elf.ElfFile;
 import dev.gowarden.link.Attacher;
 import dev.gowarden.link.Link;
 import dev.gowarden.link.UprobeTarget;
@@ -26,6 +29,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -84,6 +91,7 @@ public final class GoTraceSensor implements AutoCloseable {
     private Link forkTracker;
     private Link exitTracker;
     private int timedCalls;
+    private final Map<String, TypeNamer> namers = new java.util.HashMap<>();
     private boolean closed;
 
     public GoTraceSensor(Options options) {
@@ -154,7 +162,8 @@ public final class GoTraceSensor implements AutoCloseable {
             MemorySegment.copy(bytes, 0, value, ValueLayout.JAVA_BYTE, 0, bytes.length);
             specs.updateInt(id, value);
         }
-        ValueDecoder[] decoders = planned.function().values().stream().map(ValueDecoder::compile).toArray(ValueDecoder[]::new);
+        TypeNamer namer = typeNamer(bin);
+        ValueDecoder[] decoders = planned.function().values().stream().map(v -> ValueDecoder.compile(v, namer)).toArray(ValueDecoder[]::new);
         probes.add(new Probe(planned.function(), decoders));
 
         ProbePoints points = CodeAnalyzer.analyze(bin, fn);
@@ -167,6 +176,35 @@ public final class GoTraceSensor implements AutoCloseable {
             pending.add(new Pending(path, bin.elf().fileOffset(addr), pid > 0 ? pid : UprobeTarget.ALL_PROCESSES, id));
         }
         return planned.function();
+    }
+
+    /**
+     * Names interface values' dynamic types from the binary's type descriptors: run-time addresses less the load
+     * bias of the process (read once per process for a PIE). Unknown once the binary is closed or the process gone.
+     */
+    private TypeNamer typeNamer(GoBinary bin) {
+        return namers.computeIfAbsent(bin.path().toAbsolutePath().toString(), k -> {
+            Optional<TypeNames> names = bin.typeNames();
+            if (names.isEmpty()) return TypeNamer.NONE;
+            TypeNames typeNames = names.get();
+            ElfFile elf = bin.elf();
+            Path real;
+            try {
+                real = bin.path().toRealPath();
+            } catch (java.io.IOException e) {
+                real = bin.path().toAbsolutePath();
+            }
+            Path mapped = real;
+            Map<Integer, OptionalLong> biases = new ConcurrentHashMap<>();
+            return (tgid, address) -> {
+                try {
+                    OptionalLong bias = biases.computeIfAbsent(tgid, t -> LoadBias.of(t, mapped, elf));
+                    return bias.isPresent() ? typeNames.nameOf(address - bias.getAsLong()) : Optional.empty();
+                } catch (IllegalStateException e) {
+                    return Optional.empty();    // the binary's mapping was closed
+                }
+            };
+        });
     }
 
     /**

@@ -105,7 +105,62 @@ public final class ProbePlanner {
         }
         Map<Long, Integer> copies = new HashMap<>();
         planCopies(v.param().type(), 0, wordAt, spec, copies, stringSize);
-        return new ValuePlan(label, v.param().type(), words, copies, missing);
+        List<ValuePlan.Extra> extras = new ArrayList<>();
+        planExtras(v.param().type(), 0, wordAt, spec, extras, stringSize);
+        return new ValuePlan(label, v.param().type(), words, copies, missing, extras);
+    }
+
+    /**
+     * What is read through the value's pointers: a map's count, a channel's count and size, an interface's dynamic
+     * type (itab->_type) and, for an error, the first two words it points to with the bytes they would address as a
+     * string: the text of *errors.errorString and *fmt.wrapError, or a syscall.Errno. Which of these mean something
+     * is decided once the dynamic type's name is known; reading the others is harmless (a failed read gives 0).
+     */
+    private static void planExtras(GoType t, long off, Map<Long, Integer> wordAt, ProbeSpec.Builder spec, List<ValuePlan.Extra> extras,
+                                   int stringSize) {
+        switch (t) {
+            case GoType.Pointer p when p.isMap() -> deref(off, 0, off, ValuePlan.ExtraKind.MAP_LEN, wordAt, spec, extras);
+            case GoType.Pointer p when p.isChan() -> {
+                deref(off, 0, off, ValuePlan.ExtraKind.CHAN_LEN, wordAt, spec, extras);
+                deref(off, 8, off, ValuePlan.ExtraKind.CHAN_CAP, wordAt, spec, extras);
+            }
+            case GoType.Interface i -> {
+                Integer typeWord = wordAt.get(off);
+                if (typeWord != null && !i.isEmpty()) {
+                    int w = spec.word(new ProbeSpec.DerefWord(typeWord, 8, 8));     // itab._type
+                    if (w >= 0) extras.add(new ValuePlan.Extra(off, ValuePlan.ExtraKind.DYNAMIC_TYPE, w));
+                }
+                if (i.display().equals("error")) {
+                    int w0 = deref(off + 8, 0, off, ValuePlan.ExtraKind.POINTEE_WORD0, wordAt, spec, extras);
+                    int w1 = w0 < 0 ? -1 : deref(off + 8, 8, off, ValuePlan.ExtraKind.POINTEE_WORD1, wordAt, spec, extras);
+                    if (w1 >= 0) {
+                        int c = spec.copy(w0, w1, stringSize);
+                        if (c >= 0) extras.add(new ValuePlan.Extra(off, ValuePlan.ExtraKind.POINTEE_TEXT, c));
+                    }
+                }
+            }
+            case GoType.Struct s -> {
+                for (GoType.Field f : s.fields()) planExtras(f.type(), off + f.offset(), wordAt, spec, extras, stringSize);
+            }
+            case GoType.Array a -> {
+                for (long i = 0; i < a.length(); i++) planExtras(a.elem(), off + i * a.elem().size(), wordAt, spec, extras, stringSize);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * Plans the word at (value of the word at {@code wordOffset}) + {@code by} as extra {@code kind} of the value part
+     * at {@code partOffset}; returns its word index, or -1 when the base was not captured or the probe is full.
+     */
+    private static int deref(long wordOffset, int by, long partOffset, ValuePlan.ExtraKind kind, Map<Long, Integer> wordAt,
+                             ProbeSpec.Builder spec, List<ValuePlan.Extra> extras) {
+        Integer base = wordAt.get(wordOffset);
+        if (base == null) return -1;
+        int w = spec.word(new ProbeSpec.DerefWord(base, by, 8));
+        if (w >= 0) extras.add(new ValuePlan.Extra(partOffset, kind, w));
+        return w;
     }
 
     /** Every string and []byte in the value gets a copy of its bytes, if its pointer and length were captured. */

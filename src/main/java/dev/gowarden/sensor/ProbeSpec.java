@@ -36,6 +36,10 @@ public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goid
     public record StackWord(int offset, int size) implements Word {
     }
 
+    /** A word read at (value of an earlier word + offset); 0 when that word is 0 or the read fails. */
+    public record DerefWord(int baseWord, int offset, int size) implements Word {
+    }
+
     /** Copy up to maxLen bytes from the address in word ptrWord, as many as word lenWord says. */
     public record Copy(int ptrWord, int lenWord, int maxLen) {
     }
@@ -69,6 +73,12 @@ public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goid
                     b.put(at + 2, (byte) s.size());
                     b.putInt(at + 4, s.offset());
                 }
+                case DerefWord d -> {
+                    b.put(at, (byte) 3);
+                    b.put(at + 1, (byte) d.baseWord());
+                    b.put(at + 2, (byte) d.size());
+                    b.putInt(at + 4, d.offset());
+                }
             }
         }
         for (int i = 0; i < copies.size(); i++) {
@@ -88,6 +98,9 @@ public record ProbeSpec(List<Word> words, List<Copy> copies, int flags, int goid
 
         public int word(Word w) {
             if (words.size() >= MAX_WORDS) return -1;
+            if (w instanceof DerefWord d && (d.baseWord() < 0 || d.baseWord() >= words.size())) {
+                throw new IllegalArgumentException("a dereferenced word must follow its base word " + d.baseWord());
+            }
             words.add(w);
             return words.size() - 1;
         }

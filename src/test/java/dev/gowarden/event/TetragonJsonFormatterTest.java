@@ -91,6 +91,18 @@ class TetragonJsonFormatterTest {
     }
 
     @Test
+    void valuesReadThroughPointersPrintLikeGo() {
+        assertEquals("*errors.errorString(\"divide by zero\")",
+                GoSyntax.toString(new GoValue.Interface(0x4d1, 0xc0001, "*errors.errorString", new GoValue.Str("divide by zero", 14, false))));
+        assertEquals("syscall.Errno(2)", GoSyntax.toString(new GoValue.Interface(0x4d1, 0x4e0, "syscall.Errno", new GoValue.Uint(2))));
+        assertEquals("*fs.PathError(0xc000123400)", GoSyntax.toString(new GoValue.Interface(0x4d1, 0xc000123400L, "*fs.PathError", null)));
+        assertEquals("(type=0x4d1 data=0xc0001)", GoSyntax.toString(new GoValue.Interface(0x4d1, 0xc0001)), "type not known");
+        assertEquals("nil", GoSyntax.toString(new GoValue.Interface(0, 0)));
+        assertEquals("map{len=2 at 0xc000076000}", GoSyntax.toString(new GoValue.Container("map", 0xc000076000L, 2, -1)));
+        assertEquals("chan{len=1 cap=3 at 0xc000020000}", GoSyntax.toString(new GoValue.Container("chan", 0xc000020000L, 1, 3)));
+    }
+
+    @Test
     void durationsKeepAboutFourDigitsInTheirUnit() {
         Map<Long, String> cases = new java.util.LinkedHashMap<>();
         cases.put(1L, "1ns");

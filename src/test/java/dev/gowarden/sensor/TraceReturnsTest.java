@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that the runtime moves during the call, and a call abandoned by a panic.
  */
 class TraceReturnsTest {
-    private static final List<String> FUNCTIONS = List.of("main.Divide", "main.Greet", "main.Sleep", "main.Fib", "main.Moved", "main.MayPanic");
+    private static final List<String> FUNCTIONS = List.of("main.Divide", "main.Greet", "main.Sleep", "main.Fib", "main.Moved", "main.MayPanic",
+            "main.Count");
     private static Path program;
 
     @BeforeAll
@@ -79,9 +80,9 @@ class TraceReturnsTest {
         }
     }
 
-    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2; returns: the same but one MayPanic
-    private static final int ENTRIES = 22;
-    private static final int RETURNS = 21;
+    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2, Count 1; returns: the same but one MayPanic
+    private static final int ENTRIES = 23;
+    private static final int RETURNS = 22;
 
     @Test
     void resultsAndDurationsOfEveryCall() throws Exception {
@@ -95,6 +96,19 @@ class TraceReturnsTest {
         assertEquals(new GoValue.Int(0), divide.get(1).values().get(0));
         GoValue.Interface err = (GoValue.Interface) divide.get(1).values().get(1);
         assertTrue(err.type() != 0 && err.data() != 0, "err is a non-nil error: " + err);
+        assertEquals("*errors.errorString", err.typeName(), "the dynamic type, named from the binary's type descriptors");
+        assertEquals(new GoValue.Str("divide by zero", 14, false), err.pointee(), "the error's text, read through its pointer");
+
+        List<GoValue> count = run.of("main.Count", TracedFunction.Kind.ENTRY).getFirst().values();
+        GoValue.Container m = (GoValue.Container) count.get(0);
+        assertEquals(List.of("map", 2L, -1L), List.of(m.kind(), m.length(), m.capacity()), "map with 2 entries: " + m);
+        GoValue.Container c = (GoValue.Container) count.get(1);
+        assertEquals(List.of("chan", 1L, 3L), List.of(c.kind(), c.length(), c.capacity()), "channel holding 1 of 3: " + c);
+        GoValue.Interface any = (GoValue.Interface) count.get(2);
+        assertEquals("int", any.typeName(), "an empty interface's first word is the type itself: " + any);
+        GoValue.Interface notExist = (GoValue.Interface) count.get(3);
+        assertEquals("*errors.errorString", notExist.typeName());
+        assertEquals(new GoValue.Str("file does not exist", 19, false), notExist.pointee());
         assertEquals(List.of("q", "err"), divide.getFirst().function().values().stream().map(v -> v.label()).toList());
 
         assertEquals(List.of(new GoValue.Str("hello bob #5", 12, false)), run.of("main.Greet", TracedFunction.Kind.RETURN).getFirst().values());
