@@ -239,8 +239,19 @@ static __always_inline int go_probe(struct pt_regs *ctx)
 			if (bpf_probe_read_user(&v, sizeof(v), (void *)(sp + w->offset)) < 0)
 				v = 0;
 		} else if (w->kind == LOC_DEREF) {
+			/* exactly size bytes: a field at the end of an object may end at its page's end */
 			u64 base = w->reg < i ? words[w->reg & (MAX_WORDS - 1)] : 0;
-			if (!base || bpf_probe_read_user(&v, sizeof(v), (void *)(base + w->offset)) < 0)
+			void *at = (void *)(base + w->offset);
+			long err = -1;
+			if (base) {
+				switch (w->size) {
+				case 1: err = bpf_probe_read_user(&v, 1, at); break;
+				case 2: err = bpf_probe_read_user(&v, 2, at); break;
+				case 4: err = bpf_probe_read_user(&v, 4, at); break;
+				default: err = bpf_probe_read_user(&v, 8, at); break;
+				}
+			}
+			if (err < 0)
 				v = 0;
 		}
 		words[i] = mask_size(v, w->size);

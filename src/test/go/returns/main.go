@@ -73,6 +73,31 @@ func Count(m map[string]int, c chan int, v any, e error) int {
 	return len(m) + cap(c)
 }
 
+type Point3 struct {
+	X    int32
+	Y    float64
+	Name string
+}
+
+// Visit takes pointers whose pointees the probe reads (floats too: they are in memory, not in registers).
+//
+//go:noinline
+func Visit(p *Point3, s *string, n *int, none *Point3) int {
+	return int(p.X) + len(*s) + *n
+}
+
+type Wide struct {
+	A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S, T int
+	U, V, W, X, Y, Z, AA, AB, AC, AD, AE, AF, AG, AH, AI, AJ  int
+}
+
+// Big's pointee needs more words than a probe has: the last argument must still be captured.
+//
+//go:noinline
+func Big(w *Wide, last int) int {
+	return w.A + last
+}
+
 //go:noinline
 func MayPanic(fail bool) int {
 	if fail {
@@ -102,6 +127,9 @@ func main() {
 	c := make(chan int, 3)
 	c <- 1
 	fmt.Println("count", Count(map[string]int{"a": 1, "b": 2}, c, 42, os.ErrNotExist))
+	text, seven := "hi", 7
+	fmt.Println("visit", Visit(&Point3{X: -3, Y: 2.5, Name: "pt"}, &text, &seven, nil))
+	fmt.Println("big", Big(&Wide{A: 1, B: 2}, 99))
 	done := make(chan int)
 	go func() { done <- Moved(200) }()
 	<-done

@@ -41,6 +41,10 @@ public final class GoSyntax {
                     sb.append(')');
                 }
             }
+            case GoValue.Deref d -> {
+                sb.append('&');
+                append(sb, d.value());
+            }
             case GoValue.Container c -> {
                 sb.append(c.kind()).append("{len=").append(c.length());
                 if (c.capacity() >= 0) sb.append(" cap=").append(c.capacity());

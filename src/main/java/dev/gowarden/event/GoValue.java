@@ -41,6 +41,10 @@ public sealed interface GoValue {
         }
     }
 
+    /** A non-nil pointer and the value it points to, read by the probe (one level deep). */
+    record Deref(long address, GoValue value) implements GoValue {
+    }
+
     /** A map or channel: its address and what its header says (count; a channel's buffer size, else -1). */
     record Container(String kind, long address, long length, long capacity) implements GoValue {
     }

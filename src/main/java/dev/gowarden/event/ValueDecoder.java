@@ -35,9 +35,15 @@ public interface ValueDecoder {
             return switch (type) {
                 case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.MAP_LEN) >= 0 -> container("map", off);
                 case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.CHAN_LEN) >= 0 -> container("chan", off);
+                case GoType.Pointer p when plan.pointees().containsKey(off) -> pointee(off, plan.pointees().get(off));
                 case GoType.Interface i -> iface(i, off);
                 default -> ValueDecoder.compile(type, off, words, plan, this);
             };
+        }
+
+        private ValueDecoder pointee(long off, ValuePlan pointee) {
+            ValueDecoder value = ValueDecoder.compile(pointee, namer);
+            return word(off, words, plan, w -> (r, v) -> v == 0 ? new GoValue.Pointer(0) : new GoValue.Deref(v, value.decode(r)));
         }
 
         private ValueDecoder container(String kind, long off) {

@@ -8,10 +8,12 @@ import java.util.Map;
 /**
  * How one argument or result is rebuilt from a probe's record: which captured word holds each scalar piece
  * (by offset within the value), which copy holds the bytes of each string or []byte (by the offset of its data
- * pointer), and why pieces that were not captured are missing.
+ * pointer), and why pieces that were not captured are missing. {@code extras} are read through the value's
+ * pointers (a map's count, an interface's dynamic type); {@code pointees}, by the offset of a pointer in the value,
+ * plan the value it points to (its words read through the pointer, offsets relative to the pointee).
  */
 public record ValuePlan(String label, GoType type, List<PlacedWord> words, Map<Long, Integer> copies,
-                        Map<Long, String> missing, List<Extra> extras) {
+                        Map<Long, String> missing, List<Extra> extras, Map<Long, ValuePlan> pointees) {
     /** Piece at {@code valueOffset} of {@code size} bytes is captured word {@code wordIndex}. */
     public record PlacedWord(long valueOffset, int size, int wordIndex) {
     }
@@ -43,10 +45,11 @@ public record ValuePlan(String label, GoType type, List<PlacedWord> words, Map<L
         copies = Map.copyOf(copies);
         missing = Map.copyOf(missing);
         extras = List.copyOf(extras);
+        pointees = Map.copyOf(pointees);
     }
 
     public ValuePlan(String label, GoType type, List<PlacedWord> words, Map<Long, Integer> copies, Map<Long, String> missing) {
-        this(label, type, words, copies, missing, List.of());
+        this(label, type, words, copies, missing, List.of(), Map.of());
     }
 
     /** The word or copy index of an extra, or -1 when the probe does not read it. */

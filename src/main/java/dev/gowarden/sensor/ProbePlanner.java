@@ -55,13 +55,21 @@ public final class ProbePlanner {
         FrameLayout layout = AbiLayouts.layout(sig, arch, abi);
         List<ValueLayout> values = kind == TracedFunction.Kind.ENTRY ? layout.args() : layout.results();
 
+        // In order of importance, so that what comes later cannot starve what comes first of the probe's 32 words and
+        // 8 copies: every value's own words, then string contents, then what is read through pointers.
         ProbeSpec.Builder spec = new ProbeSpec.Builder();
-        List<ValuePlan> plans = new ArrayList<>();
+        List<Draft> drafts = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             ValueLayout v = values.get(i);
             String label = v.param().name().isEmpty() ? (kind == TracedFunction.Kind.ENTRY ? "arg" : "ret") + i : v.param().name();
-            plans.add(planValue(arch, v, label, spec, stringSize));
+            Draft d = new Draft(label, v.param().type());
+            d.placeOwnWords(arch, v, spec);
+            drafts.add(d);
         }
+        for (Draft d : drafts) planCopies(d.type, 0, d, spec, stringSize);
+        for (Draft d : drafts) planExtras(d.type, 0, d, spec, stringSize);
+        for (Draft d : drafts) planPointees(d.type, 0, d, spec, stringSize);
+        List<ValuePlan> plans = drafts.stream().map(Draft::build).toList();
         int flags;
         int gReg = 0;
         if (abi == FrameLayout.Abi.ABI_INTERNAL || arch == Arch.ARM64) {
@@ -77,37 +85,125 @@ public final class ProbePlanner {
         return new PlannedProbe(spec.build(flags, goid, gReg, timingId, (int) offsets.stackHiOffset()), traced, abi);
     }
 
-    private static ValuePlan planValue(Arch arch, ValueLayout v, String label, ProbeSpec.Builder spec, int stringSize) {
-        List<ValuePlan.PlacedWord> words = new ArrayList<>();
-        Map<Long, String> missing = new HashMap<>();
-        Map<Long, Integer> wordAt = new HashMap<>();
-        for (Piece p : v.pieces()) {
-            ProbeSpec.Word w = switch (p.location()) {
-                case Location.IntRegister r -> {
-                    int idx = PtRegs.index(arch, r.name());
-                    if (idx < 0) throw new IllegalStateException("register " + r.name() + " has no pt_regs slot on " + arch);
-                    yield new ProbeSpec.RegisterWord(idx, p.size());
-                }
-                case Location.Stack s -> new ProbeSpec.StackWord((int) s.offset(), p.size());
-                case Location.FloatRegister f -> {
-                    missing.put(p.valueOffset(), "in float register " + f.name() + ", which uprobes cannot read");
-                    yield null;
-                }
-            };
-            if (w == null) continue;
+    /** A value's plan while it is made: its words by offset, copies, extras, pointees and what is missing. */
+    private static final class Draft {
+        final String label;
+        final GoType type;
+        final List<ValuePlan.PlacedWord> words = new ArrayList<>();
+        final Map<Long, Integer> wordAt = new HashMap<>();
+        final Map<Long, String> missing = new HashMap<>();
+        final Map<Long, Integer> copies = new HashMap<>();
+        final List<ValuePlan.Extra> extras = new ArrayList<>();
+        final Map<Long, ValuePlan> pointees = new HashMap<>();
+
+        Draft(String label, GoType type) {
+            this.label = label;
+            this.type = type;
+        }
+
+        void placeOwnWords(Arch arch, ValueLayout v, ProbeSpec.Builder spec) {
+            for (Piece p : v.pieces()) {
+                ProbeSpec.Word w = switch (p.location()) {
+                    case Location.IntRegister r -> {
+                        int idx = PtRegs.index(arch, r.name());
+                        if (idx < 0) throw new IllegalStateException("register " + r.name() + " has no pt_regs slot on " + arch);
+                        yield new ProbeSpec.RegisterWord(idx, p.size());
+                    }
+                    case Location.Stack s -> new ProbeSpec.StackWord((int) s.offset(), p.size());
+                    case Location.FloatRegister f -> {
+                        missing.put(p.valueOffset(), "in float register " + f.name() + ", which uprobes cannot read");
+                        yield null;
+                    }
+                };
+                if (w != null) place(p.valueOffset(), p.size(), w, spec);
+            }
+        }
+
+        void place(long valueOffset, int size, ProbeSpec.Word w, ProbeSpec.Builder spec) {
             int idx = spec.word(w);
             if (idx < 0) {
-                missing.put(p.valueOffset(), "more than " + ProbeSpec.MAX_WORDS + " words in one probe");
-                continue;
+                missing.put(valueOffset, "more than " + ProbeSpec.MAX_WORDS + " words in one probe");
+                return;
             }
-            words.add(new ValuePlan.PlacedWord(p.valueOffset(), p.size(), idx));
-            wordAt.put(p.valueOffset(), idx);
+            words.add(new ValuePlan.PlacedWord(valueOffset, size, idx));
+            wordAt.put(valueOffset, idx);
         }
-        Map<Long, Integer> copies = new HashMap<>();
-        planCopies(v.param().type(), 0, wordAt, spec, copies, stringSize);
-        List<ValuePlan.Extra> extras = new ArrayList<>();
-        planExtras(v.param().type(), 0, wordAt, spec, extras, stringSize);
-        return new ValuePlan(label, v.param().type(), words, copies, missing, extras);
+
+        ValuePlan build() {
+            return new ValuePlan(label, type, words, copies, missing, extras, pointees);
+        }
+    }
+
+    /**
+     * The value a pointer points to, one level deep, when its type is known (DWARF, or a struct written out): each
+     * of its scalar pieces read through the pointer, then its strings' contents and extras. Pointers inside it are
+     * not followed.
+     */
+    private static void planPointees(GoType t, long off, Draft d, ProbeSpec.Builder spec, int stringSize) {
+        switch (t) {
+            case GoType.Pointer p when !p.isMap() && !p.isChan() && d.wordAt.containsKey(off) && readable(p.elem()) -> {
+                Draft pointee = new Draft("", p.elem());
+                int base = d.wordAt.get(off);
+                List<long[]> pieces = new ArrayList<>();
+                memoryPieces(p.elem(), 0, pieces);
+                for (long[] piece : pieces) {
+                    pointee.place(piece[0], (int) piece[1], new ProbeSpec.DerefWord(base, (int) piece[0], (int) piece[1]), spec);
+                }
+                planCopies(p.elem(), 0, pointee, spec, stringSize);
+                planExtras(p.elem(), 0, pointee, spec, stringSize);
+                d.pointees.put(off, pointee.build());
+            }
+            case GoType.Struct s -> {
+                for (GoType.Field f : s.fields()) planPointees(f.type(), off + f.offset(), d, spec, stringSize);
+            }
+            case GoType.Array a -> {
+                for (long i = 0; i < a.length(); i++) planPointees(a.elem(), off + i * a.elem().size(), d, spec, stringSize);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Pointees worth reading: structs with known fields, arrays, basic values (not unsafe.Pointer: no type). */
+    private static boolean readable(GoType elem) {
+        return switch (elem) {
+            case null -> false;
+            case GoType.Struct s -> !s.fields().isEmpty();
+            case GoType.Array a -> a.size() > 0 && a.size() <= 256;
+            case GoType.Basic b -> b.kind() != GoType.Kind.UNSAFE_POINTER && b.size() > 0;
+            default -> false;
+        };
+    }
+
+    /** The scalar pieces of a value in memory (offset, size): what one read each gives. */
+    private static void memoryPieces(GoType t, long off, List<long[]> out) {
+        switch (t) {
+            case GoType.Basic b when b.kind() == GoType.Kind.STRING || b.kind() == GoType.Kind.COMPLEX128 -> {
+                out.add(new long[]{off, 8});
+                out.add(new long[]{off + 8, 8});
+            }
+            case GoType.Basic b when b.kind() == GoType.Kind.COMPLEX64 -> {
+                out.add(new long[]{off, 4});
+                out.add(new long[]{off + 4, 4});
+            }
+            case GoType.Basic b -> {
+                if (b.size() > 0) out.add(new long[]{off, b.size()});
+            }
+            case GoType.Pointer p -> out.add(new long[]{off, 8});
+            case GoType.Slice s -> {
+                for (int k = 0; k < 3; k++) out.add(new long[]{off + 8L * k, 8});
+            }
+            case GoType.Interface i -> {
+                out.add(new long[]{off, 8});
+                out.add(new long[]{off + 8, 8});
+            }
+            case GoType.Array a -> {
+                for (long i = 0; i < a.length(); i++) memoryPieces(a.elem(), off + i * a.elem().size(), out);
+            }
+            case GoType.Struct s -> {
+                for (GoType.Field f : s.fields()) memoryPieces(f.type(), off + f.offset(), out);
+            }
+        }
     }
 
     /**
@@ -116,8 +212,9 @@ public final class ProbePlanner {
      * string: the text of *errors.errorString and *fmt.wrapError, or a syscall.Errno. Which of these mean something
      * is decided once the dynamic type's name is known; reading the others is harmless (a failed read gives 0).
      */
-    private static void planExtras(GoType t, long off, Map<Long, Integer> wordAt, ProbeSpec.Builder spec, List<ValuePlan.Extra> extras,
-                                   int stringSize) {
+    private static void planExtras(GoType t, long off, Draft d, ProbeSpec.Builder spec, int stringSize) {
+        Map<Long, Integer> wordAt = d.wordAt;
+        List<ValuePlan.Extra> extras = d.extras;
         switch (t) {
             case GoType.Pointer p when p.isMap() -> deref(off, 0, off, ValuePlan.ExtraKind.MAP_LEN, wordAt, spec, extras);
             case GoType.Pointer p when p.isChan() -> {
@@ -140,10 +237,10 @@ public final class ProbePlanner {
                 }
             }
             case GoType.Struct s -> {
-                for (GoType.Field f : s.fields()) planExtras(f.type(), off + f.offset(), wordAt, spec, extras, stringSize);
+                for (GoType.Field f : s.fields()) planExtras(f.type(), off + f.offset(), d, spec, stringSize);
             }
             case GoType.Array a -> {
-                for (long i = 0; i < a.length(); i++) planExtras(a.elem(), off + i * a.elem().size(), wordAt, spec, extras, stringSize);
+                for (long i = 0; i < a.length(); i++) planExtras(a.elem(), off + i * a.elem().size(), d, spec, stringSize);
             }
             default -> {
             }
@@ -164,17 +261,16 @@ public final class ProbePlanner {
     }
 
     /** Every string and []byte in the value gets a copy of its bytes, if its pointer and length were captured. */
-    private static void planCopies(GoType t, long off, Map<Long, Integer> wordAt, ProbeSpec.Builder spec,
-                                   Map<Long, Integer> copies, int stringSize) {
+    private static void planCopies(GoType t, long off, Draft d, ProbeSpec.Builder spec, int stringSize) {
         switch (t) {
-            case GoType.Basic b when b.kind() == GoType.Kind.STRING -> addCopy(off, wordAt, spec, copies, stringSize);
+            case GoType.Basic b when b.kind() == GoType.Kind.STRING -> addCopy(off, d.wordAt, spec, d.copies, stringSize);
             case GoType.Slice s when s.elem() instanceof GoType.Basic e && e.kind() == GoType.Kind.UINT8 ->
-                    addCopy(off, wordAt, spec, copies, stringSize);
+                    addCopy(off, d.wordAt, spec, d.copies, stringSize);
             case GoType.Struct s -> {
-                for (GoType.Field f : s.fields()) planCopies(f.type(), off + f.offset(), wordAt, spec, copies, stringSize);
+                for (GoType.Field f : s.fields()) planCopies(f.type(), off + f.offset(), d, spec, stringSize);
             }
             case GoType.Array a -> {
-                for (long i = 0; i < a.length(); i++) planCopies(a.elem(), off + i * a.elem().size(), wordAt, spec, copies, stringSize);
+                for (long i = 0; i < a.length(); i++) planCopies(a.elem(), off + i * a.elem().size(), d, spec, stringSize);
             }
             default -> {
             }

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TraceReturnsTest {
     private static final List<String> FUNCTIONS = List.of("main.Divide", "main.Greet", "main.Sleep", "main.Fib", "main.Moved", "main.MayPanic",
-            "main.Count");
+            "main.Count", "main.Visit", "main.Big");
     private static Path program;
 
     @BeforeAll
@@ -80,9 +80,10 @@ class TraceReturnsTest {
         }
     }
 
-    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2, Count 1; returns: the same but one MayPanic
-    private static final int ENTRIES = 23;
-    private static final int RETURNS = 22;
+    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2, Count 1, Visit 1, Big 1; returns: the same
+    // but one MayPanic
+    private static final int ENTRIES = 25;
+    private static final int RETURNS = 24;
 
     @Test
     void resultsAndDurationsOfEveryCall() throws Exception {
@@ -106,6 +107,20 @@ class TraceReturnsTest {
         assertEquals(List.of("chan", 1L, 3L), List.of(c.kind(), c.length(), c.capacity()), "channel holding 1 of 3: " + c);
         GoValue.Interface any = (GoValue.Interface) count.get(2);
         assertEquals("int", any.typeName(), "an empty interface's first word is the type itself: " + any);
+        List<GoValue> visit = run.of("main.Visit", TracedFunction.Kind.ENTRY).getFirst().values();
+        assertEquals(new GoValue.Struct(List.of(new GoValue.Field("X", new GoValue.Int(-3)), new GoValue.Field("Y", new GoValue.Float(2.5)),
+                new GoValue.Field("Name", new GoValue.Str("pt", 2, false)))), ((GoValue.Deref) visit.get(0)).value(), "read through p");
+        assertEquals(new GoValue.Str("hi", 2, false), ((GoValue.Deref) visit.get(1)).value());
+        assertEquals(new GoValue.Int(7), ((GoValue.Deref) visit.get(2)).value());
+        assertEquals(new GoValue.Pointer(0), visit.get(3), "a nil pointer stays nil");
+
+        List<GoValue> big = run.of("main.Big", TracedFunction.Kind.ENTRY).getFirst().values();
+        assertEquals(new GoValue.Int(99), big.get(1), "an argument's own word comes before another's pointee");
+        List<GoValue.Field> wide = ((GoValue.Struct) ((GoValue.Deref) big.get(0)).value()).fields();
+        assertEquals(new GoValue.Int(1), wide.get(0).value());
+        assertEquals(new GoValue.Int(2), wide.get(1).value());
+        assertTrue(wide.getLast().value() instanceof GoValue.Unreadable u && u.reason().contains("more than 32 words"), wide.getLast().toString());
+
         GoValue.Interface notExist = (GoValue.Interface) count.get(3);
         assertEquals("*errors.errorString", notExist.typeName());
         assertEquals(new GoValue.Str("file does not exist", 19, false), notExist.pointee());
