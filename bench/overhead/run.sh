@@ -24,7 +24,7 @@ wait_for() { # file, pattern
 base=$(loop)
 
 "$repo/gowarden" --version >/dev/null   # builds if needed, outside the timing
-rm -f "$work"/gowarden.* "$work"/bpftrace.*
+rm -f "$work"/gowarden.* "$work"/gowarden-ret.* "$work"/bpftrace.*
 "$repo/gowarden" trace "$bin" 'main.f(s string, n int)' >"$work/gowarden.out" 2>"$work/gowarden.err" &
 gw=$!
 wait_for "$work/gowarden.err" "tracing"
@@ -33,6 +33,16 @@ sleep 1
 kill -TERM $gw; wait $gw || true   # background jobs of a script ignore SIGINT
 gw_lines=$(wc -l <"$work/gowarden.out")
 gw_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden.err")
+
+# returns: a silent entry probe keeps the start time, a probe on the RET reports the result and the duration
+"$repo/gowarden" trace "$bin" 'main.f(s string, n int) int' --returns-only >"$work/gowarden-ret.out" 2>"$work/gowarden-ret.err" &
+gw=$!
+wait_for "$work/gowarden-ret.err" "tracing"
+gwr_ns=$(loop)
+sleep 1
+kill -TERM $gw; wait $gw || true
+gwr_lines=$(wc -l <"$work/gowarden-ret.out")
+gwr_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden-ret.err")
 
 bpftrace -e "uprobe:$bin:main.f { printf(\"%s %d\\n\", str(reg(\"ax\"), reg(\"bx\")), reg(\"cx\")); }" >"$work/bpftrace.out" 2>"$work/bpftrace.err" &
 bt=$!
@@ -48,6 +58,8 @@ printf '| loop of %d calls to main.f(s string, n int) | ns per call (median of %
 printf '|---|---|---|---|---|\n'
 printf '| untraced | %s | - | - | - |\n' "$base"
 printf '| gowarden trace | %s | %.0f ns | %d / %d | %s dropped |\n' "$gw_ns" "$(echo "$gw_ns - $base" | bc)" "$gw_lines" "$expected" "${gw_dropped:-?}"
+printf '| gowarden trace --returns-only (entry + RET probe, result and duration) | %s | %.0f ns | %d / %d | %s dropped |\n' "$gwr_ns" "$(echo "$gwr_ns - $base" | bc)" "$gwr_lines" "$expected" "${gwr_dropped:-?}"
 printf '| bpftrace 0.17 printf(str(ax,bx), cx) | %s | %.0f ns | %d / %d | %s lost |\n' "$bt_ns" "$(echo "$bt_ns - $base" | bc)" "$bt_lines" "$expected" "$bt_lost"
 head -2 "$work/gowarden.out" | sed 's/^/    gowarden: /' >&2
+head -2 "$work/gowarden-ret.out" | sed 's/^/    gowarden --returns-only: /' >&2
 sed -n 2,3p "$work/bpftrace.out" | sed 's/^/    bpftrace: /' >&2
