@@ -98,6 +98,13 @@ func Big(w *Wide, last int) int {
 	return w.A + last
 }
 
+// Sum takes slices whose first elements the probe reads through their data pointers.
+//
+//go:noinline
+func Sum(xs []int, names []string, fs []float64, empty []int, none []int) int {
+	return len(xs) + len(names) + len(fs)
+}
+
 //go:noinline
 func MayPanic(fail bool) int {
 	if fail {
@@ -130,6 +137,7 @@ func main() {
 	text, seven := "hi", 7
 	fmt.Println("visit", Visit(&Point3{X: -3, Y: 2.5, Name: "pt"}, &text, &seven, nil))
 	fmt.Println("big", Big(&Wide{A: 1, B: 2}, 99))
+	fmt.Println("sum", Sum([]int{10, -20, 30, 40, 50, 60}, []string{"ab", "c", "d"}, []float64{1.5}, []int{}, nil))
 	done := make(chan int)
 	go func() { done <- Moved(200) }()
 	<-done

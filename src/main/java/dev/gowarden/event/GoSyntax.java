@@ -26,8 +26,21 @@ public final class GoSyntax {
                 sb.append(')');
                 if (b.truncated()) sb.append("...(").append(b.length()).append(" bytes, truncated)");
             }
-            case GoValue.Slice s -> sb.append("[]{len=").append(s.length()).append(" cap=").append(s.capacity())
-                    .append(" data=0x").append(Long.toHexString(s.data())).append('}');
+            case GoValue.Slice s when !s.head().isEmpty() || (s.length() == 0 && s.data() != 0) -> {
+                // the first elements the probe read: [1, 2, 3] when that is all, [1, 2, 3, 4, ...(10 elements)] if not
+                sb.append('[');
+                for (int i = 0; i < s.head().size(); i++) {
+                    if (i > 0) sb.append(", ");
+                    append(sb, s.head().get(i));
+                }
+                if (s.length() > s.head().size()) sb.append(", ...(").append(s.length()).append(" elements)");
+                sb.append(']');
+            }
+            case GoValue.Slice s -> {
+                if (s.data() == 0 && s.length() == 0) sb.append("nil");
+                else sb.append("[]{len=").append(s.length()).append(" cap=").append(s.capacity())
+                        .append(" data=0x").append(Long.toHexString(s.data())).append('}');
+            }
             case GoValue.Interface i -> {
                 if (i.type() == 0) {
                     sb.append("nil");

@@ -28,7 +28,15 @@ public sealed interface GoValue {
     record Bytes(byte[] bytes, long length, long capacity, boolean truncated) implements GoValue {
     }
 
-    record Slice(long data, long length, long capacity) implements GoValue {
+    /** A slice header, and its first elements when the probe read them ({@code head}, at most len of them). */
+    record Slice(long data, long length, long capacity, List<GoValue> head) implements GoValue {
+        public Slice {
+            head = head == null ? List.of() : List.copyOf(head);
+        }
+
+        public Slice(long data, long length, long capacity) {
+            this(data, length, capacity, List.of());
+        }
     }
 
     /**

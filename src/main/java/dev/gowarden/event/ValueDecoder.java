@@ -36,8 +36,29 @@ public interface ValueDecoder {
                 case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.MAP_LEN) >= 0 -> container("map", off);
                 case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.CHAN_LEN) >= 0 -> container("chan", off);
                 case GoType.Pointer p when plan.pointees().containsKey(off) -> pointee(off, plan.pointees().get(off));
+                case GoType.Slice s when plan.pointees().containsKey(off) -> sliceHead(off, plan.pointees().get(off));
                 case GoType.Interface i -> iface(i, off);
                 default -> ValueDecoder.compile(type, off, words, plan, this);
+            };
+        }
+
+        /** A slice whose first elements the probe read through its data pointer (an array plan): up to len of them. */
+        private ValueDecoder sliceHead(long off, ValuePlan head) {
+            ValueDecoder elements = ValueDecoder.compile(head, namer);
+            ValuePlan.PlacedWord ptr = words.get(off);
+            ValuePlan.PlacedWord len = words.get(off + 8);
+            ValuePlan.PlacedWord cap = words.get(off + 16);
+            if (ptr == null || len == null || cap == null) {
+                GoValue.Unreadable u = new GoValue.Unreadable(plan.missing().getOrDefault(off, "not captured"));
+                return r -> u;
+            }
+            return r -> {
+                long data = r.word(ptr.wordIndex());
+                long length = r.word(len.wordIndex());
+                long capacity = r.word(cap.wordIndex());
+                if (data == 0 || length <= 0) return new GoValue.Slice(data, length, capacity);
+                List<GoValue> all = ((GoValue.Array) elements.decode(r)).elements();
+                return new GoValue.Slice(data, length, capacity, all.subList(0, (int) Math.min(length, all.size())));
             };
         }
 

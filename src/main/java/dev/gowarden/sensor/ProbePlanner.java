@@ -153,6 +153,20 @@ public final class ProbePlanner {
                 planExtras(p.elem(), 0, pointee, spec, stringSize);
                 d.pointees.put(off, pointee.build());
             }
+            case GoType.Slice s when d.wordAt.containsKey(off) && s.elem() instanceof GoType.Basic e && e.size() > 0
+                    && e.kind() != GoType.Kind.UINT8 && e.kind() != GoType.Kind.UNSAFE_POINTER -> {
+                // the first elements through the data pointer ([]byte is copied whole instead): 4 scalars or 2 strings
+                GoType.Array head = new GoType.Array(e.kind() == GoType.Kind.STRING ? 2 : 4, e);
+                Draft elements = new Draft("", head);
+                int base = d.wordAt.get(off);
+                List<long[]> pieces = new ArrayList<>();
+                memoryPieces(head, 0, pieces);
+                for (long[] piece : pieces) {
+                    elements.place(piece[0], (int) piece[1], new ProbeSpec.DerefWord(base, (int) piece[0], (int) piece[1]), spec);
+                }
+                planCopies(head, 0, elements, spec, stringSize);
+                d.pointees.put(off, elements.build());
+            }
             case GoType.Struct s -> {
                 for (GoType.Field f : s.fields()) planPointees(f.type(), off + f.offset(), d, spec, stringSize);
             }

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TraceReturnsTest {
     private static final List<String> FUNCTIONS = List.of("main.Divide", "main.Greet", "main.Sleep", "main.Fib", "main.Moved", "main.MayPanic",
-            "main.Count", "main.Visit", "main.Big");
+            "main.Count", "main.Visit", "main.Big", "main.Sum");
     private static Path program;
 
     @BeforeAll
@@ -80,10 +80,10 @@ class TraceReturnsTest {
         }
     }
 
-    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2, Count 1, Visit 1, Big 1; returns: the same
-    // but one MayPanic
-    private static final int ENTRIES = 25;
-    private static final int RETURNS = 24;
+    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2, Count 1, Visit 1, Big 1, Sum 1; returns: the
+    // same but one MayPanic
+    private static final int ENTRIES = 26;
+    private static final int RETURNS = 25;
 
     @Test
     void resultsAndDurationsOfEveryCall() throws Exception {
@@ -120,6 +120,16 @@ class TraceReturnsTest {
         assertEquals(new GoValue.Int(1), wide.get(0).value());
         assertEquals(new GoValue.Int(2), wide.get(1).value());
         assertTrue(wide.getLast().value() instanceof GoValue.Unreadable u && u.reason().contains("more than 32 words"), wide.getLast().toString());
+
+        List<GoValue> sum = run.of("main.Sum", TracedFunction.Kind.ENTRY).getFirst().values();
+        assertEquals(List.of(new GoValue.Int(10), new GoValue.Int(-20), new GoValue.Int(30), new GoValue.Int(40)),
+                ((GoValue.Slice) sum.get(0)).head(), "the first 4 of 6 ints");
+        assertEquals(6, ((GoValue.Slice) sum.get(0)).length());
+        assertEquals(List.of(new GoValue.Str("ab", 2, false), new GoValue.Str("c", 1, false)), ((GoValue.Slice) sum.get(1)).head());
+        assertEquals(List.of(new GoValue.Float(1.5)), ((GoValue.Slice) sum.get(2)).head(), "only len elements are shown");
+        assertEquals("[]", dev.gowarden.event.GoSyntax.toString(sum.get(3)), "empty, not nil");
+        assertEquals("nil", dev.gowarden.event.GoSyntax.toString(sum.get(4)));
+        assertEquals("[10, -20, 30, 40, ...(6 elements)]", dev.gowarden.event.GoSyntax.toString(sum.get(0)));
 
         GoValue.Interface notExist = (GoValue.Interface) count.get(3);
         assertEquals("*errors.errorString", notExist.typeName());
