@@ -36,29 +36,10 @@ public interface ValueDecoder {
                 case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.MAP_LEN) >= 0 -> container("map", off);
                 case GoType.Pointer p when plan.extra(off, ValuePlan.ExtraKind.CHAN_LEN) >= 0 -> container("chan", off);
                 case GoType.Pointer p when plan.pointees().containsKey(off) -> pointee(off, plan.pointees().get(off));
-                case GoType.Slice s when plan.pointees().containsKey(off) -> sliceHead(off, plan.pointees().get(off));
+                case GoType.Slice s when plan.pointees().containsKey(off) ->
+                        sliceDecoder(s, off, words, plan, ValueDecoder.compile(plan.pointees().get(off), namer));
                 case GoType.Interface i -> iface(i, off);
                 default -> ValueDecoder.compile(type, off, words, plan, this);
-            };
-        }
-
-        /** A slice whose first elements the probe read through its data pointer (an array plan): up to len of them. */
-        private ValueDecoder sliceHead(long off, ValuePlan head) {
-            ValueDecoder elements = ValueDecoder.compile(head, namer);
-            ValuePlan.PlacedWord ptr = words.get(off);
-            ValuePlan.PlacedWord len = words.get(off + 8);
-            ValuePlan.PlacedWord cap = words.get(off + 16);
-            if (ptr == null || len == null || cap == null) {
-                GoValue.Unreadable u = new GoValue.Unreadable(plan.missing().getOrDefault(off, "not captured"));
-                return r -> u;
-            }
-            return r -> {
-                long data = r.word(ptr.wordIndex());
-                long length = r.word(len.wordIndex());
-                long capacity = r.word(cap.wordIndex());
-                if (data == 0 || length <= 0) return new GoValue.Slice(data, length, capacity);
-                List<GoValue> all = ((GoValue.Array) elements.decode(r)).elements();
-                return new GoValue.Slice(data, length, capacity, all.subList(0, (int) Math.min(length, all.size())));
             };
         }
 
@@ -127,7 +108,7 @@ public interface ValueDecoder {
             };
             case GoType.Pointer p -> word(off, words, plan, w -> (r, v) -> new GoValue.Pointer(v));
             case GoType.Interface i -> c.iface(i, off);
-            case GoType.Slice s -> sliceDecoder(s, off, words, plan);
+            case GoType.Slice s -> sliceDecoder(s, off, words, plan, null);
             case GoType.Array a -> {
                 List<ValueDecoder> elems = new ArrayList<>();
                 for (long i = 0; i < a.length(); i++) elems.add(c.compile(a.elem(), off + i * a.elem().size()));
@@ -195,7 +176,9 @@ public interface ValueDecoder {
         };
     }
 
-    private static ValueDecoder sliceDecoder(GoType.Slice s, long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan) {
+    /** A slice; with {@code head} (an array plan read through the data pointer), its first elements, up to len. */
+    private static ValueDecoder sliceDecoder(GoType.Slice s, long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan,
+                                             ValueDecoder head) {
         ValuePlan.PlacedWord ptr = words.get(off);
         ValuePlan.PlacedWord len = words.get(off + 8);
         ValuePlan.PlacedWord cap = words.get(off + 16);
@@ -209,6 +192,10 @@ public interface ValueDecoder {
             long address = r.word(ptr.wordIndex());
             long length = r.word(len.wordIndex());
             long capacity = r.word(cap.wordIndex());
+            if (head != null && address != 0 && length > 0) {
+                List<GoValue> all = ((GoValue.Array) head.decode(r)).elements();
+                return new GoValue.Slice(address, length, capacity, all.subList(0, (int) Math.min(length, all.size())));
+            }
             if (!bytes || copy == null || copy >= r.copyCount()) return new GoValue.Slice(address, length, capacity);
             if (length == 0) return new GoValue.Bytes(new byte[0], 0, capacity, false);
             if (r.copyStatus(copy) != 0) return new GoValue.Unreadable(String.format("cannot read %d bytes at 0x%x", length, address));
