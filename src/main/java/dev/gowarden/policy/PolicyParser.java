@@ -1,0 +1,343 @@
+package dev.gowarden.policy;
+
+import dev.gowarden.policy.TracingPolicy.Action;
+import dev.gowarden.policy.TracingPolicy.Arg;
+import dev.gowarden.policy.TracingPolicy.ArgType;
+import dev.gowarden.policy.TracingPolicy.MatchArg;
+import dev.gowarden.policy.TracingPolicy.MatchBinaries;
+import dev.gowarden.policy.TracingPolicy.MatchPids;
+import dev.gowarden.policy.TracingPolicy.Operator;
+import dev.gowarden.policy.TracingPolicy.Selector;
+import dev.gowarden.policy.TracingPolicy.Uprobe;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a TracingPolicy document strictly, the way Tetragon's CRD validation does: unknown fields, wrong types,
+ * missing required fields and out-of-range values are errors that name the file, line, column and field path.
+ * Fields Tetragon has but gowarden does not run yet are refused by name rather than ignored, so a policy never
+ * means less than it says.
+ */
+public final class PolicyParser {
+    /** Tetragon's limits: selectors per hook, filters and actions per selector, integer values per filter. */
+    static final int MAX_SELECTORS = 5;
+    static final int MAX_MATCH_ARGS = 5;
+    static final int MAX_ACTIONS = 3;
+    static final int MAX_INT_VALUES = 4;
+    static final int MAX_STRING_VALUE = 255;
+    static final int MAX_MESSAGE = 256;
+    static final int MAX_TAGS = 16;
+
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Set<String> NOT_YET_SPEC = Set.of("kprobes", "fentries", "tracepoints", "usdts", "lsmhooks", "lists",
+            "enforcers", "podSelector", "containerSelector", "hostSelector", "nodeSelector", "loader", "selectorsMacros");
+    private static final Set<String> NOT_YET_UPROBE = Set.of("offsets", "addrs", "refCtrOffsets", "btfPath", "data", "return",
+            "returnArg", "binaryDigests", "ignore");
+    private static final Set<String> NOT_YET_ARG = Set.of("sizeArgIndex", "returnCopy", "maxData", "resolve", "btfType",
+            "btfTypeModule", "source");
+    private static final Set<String> NOT_YET_SELECTOR = Set.of("matchData", "matchReturnArgs", "matchNamespaces",
+            "matchNamespaceChanges", "matchCapabilities", "matchCapabilityChanges", "matchParentBinaries", "matchWorkloads",
+            "matchReturnActions", "label", "macros");
+    private static final Set<String> TETRAGON_ACTIONS = Set.of("GetUrl", "DnsLookup", "TrackSock", "UntrackSock", "NotifyEnforcer",
+            "CleanupEnforcerNotification", "Set", "FollowFD", "UnfollowFD", "CopyFD");
+
+    private PolicyParser() {
+    }
+
+    public static TracingPolicy parse(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PolicyException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    public static TracingPolicy parse(String yaml, String source) {
+        Node root;
+        try {
+            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(yaml)
+                    .orElseThrow(() -> new PolicyException(source + ": empty document"));
+        } catch (YamlEngineException e) {
+            throw new PolicyException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' ').replaceAll(" +", " "));
+        }
+        YamlNode doc = new YamlNode(source, "", root);
+        Map<String, YamlNode> top = doc.mapping(Set.of("apiVersion", "kind", "metadata", "spec"));
+        String api = doc.required(top, "apiVersion").string();
+        if (!api.equals("cilium.io/v1alpha1")) throw top.get("apiVersion").error("'" + api + "' is not cilium.io/v1alpha1");
+        String kind = doc.required(top, "kind").string();
+        if (!kind.equals("TracingPolicy") && !kind.equals("TracingPolicyNamespaced")) {
+            throw top.get("kind").error("'" + kind + "' is not TracingPolicy or TracingPolicyNamespaced");
+        }
+        YamlNode metadataNode = doc.required(top, "metadata");
+        Map<String, YamlNode> metadata = metadataNode.mapping(Set.of("name", "namespace", "labels", "annotations"));
+        YamlNode nameNode = metadataNode.required(metadata, "name");
+        String name = nameNode.string();
+        if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+            throw nameNode.error("'" + name + "' is not a DNS subdomain (lower-case letters, digits, '-' and '.')");
+        }
+        YamlNode specNode = doc.required(top, "spec");
+        Set<String> specKeys = new java.util.HashSet<>(NOT_YET_SPEC);
+        specKeys.add("uprobes");
+        specKeys.add("options");
+        Map<String, YamlNode> spec = specNode.mapping(specKeys);
+        refuse(spec, NOT_YET_SPEC, "gowarden runs uprobes on Go functions so far");
+        YamlNode.optional(spec, "options").ifPresent(PolicyParser::options);
+        List<Uprobe> uprobes = new ArrayList<>();
+        YamlNode uprobesNode = specNode.required(spec, "uprobes");
+        for (YamlNode u : uprobesNode.list()) uprobes.add(uprobe(u));
+        if (uprobes.isEmpty()) throw uprobesNode.error("no uprobes: nothing to run");
+        return new TracingPolicy(name, kind, uprobes, source);
+    }
+
+    private static void options(YamlNode node) {
+        for (YamlNode o : node.list()) {
+            Map<String, YamlNode> m = o.mapping(Set.of("name", "value"));
+            String name = o.required(m, "name").string();
+            if (!Set.of("disable-uprobe-multi", "policy-mode").contains(name)) {
+                throw m.get("name").error("option '" + name + "' is not one gowarden knows (disable-uprobe-multi, policy-mode)");
+            }
+            String value = o.required(m, "value").string();
+            if (name.equals("policy-mode") && !Set.of("enforce", "monitor").contains(value)) {
+                throw m.get("value").error("'" + value + "' is not enforce or monitor");
+            }
+        }
+    }
+
+    private static void refuse(Map<String, YamlNode> m, Set<String> notYet, String why) {
+        for (Map.Entry<String, YamlNode> e : m.entrySet()) {
+            if (notYet.contains(e.getKey())) throw e.getValue().error("not supported by gowarden yet (" + why + ")");
+        }
+    }
+
+    private static Uprobe uprobe(YamlNode node) {
+        Set<String> keys = new java.util.HashSet<>(NOT_YET_UPROBE);
+        keys.addAll(Set.of("path", "symbols", "args", "selectors", "message", "tags"));
+        Map<String, YamlNode> m = node.mapping(keys);
+        refuse(m, NOT_YET_UPROBE, "functions are named by symbol; returns come with the trace command's --returns");
+        String path = node.required(m, "path").string();
+        if (path.isBlank()) throw m.get("path").error("empty path");
+        YamlNode symbolsNode = node.required(m, "symbols");
+        List<String> symbols = symbolsNode.strings();
+        if (symbols.isEmpty()) throw symbolsNode.error("no symbols");
+        List<Arg> args = new ArrayList<>();
+        YamlNode.optional(m, "args").ifPresent(a -> {
+            for (YamlNode n : a.list()) args.add(arg(n, args));
+        });
+        List<Selector> selectors = new ArrayList<>();
+        YamlNode.optional(m, "selectors").ifPresent(s -> {
+            List<YamlNode> list = s.list();
+            if (list.size() > MAX_SELECTORS) throw list.get(MAX_SELECTORS).error("more than " + MAX_SELECTORS + " selectors on one hook");
+            for (YamlNode n : list) selectors.add(selector(n, args));
+        });
+        String message = YamlNode.optional(m, "message").map(YamlNode::string).orElse("");
+        if (message.length() > MAX_MESSAGE) throw m.get("message").error("longer than " + MAX_MESSAGE + " characters");
+        List<String> tags = YamlNode.optional(m, "tags").map(YamlNode::strings).orElse(List.of());
+        if (tags.size() > MAX_TAGS) throw m.get("tags").error("more than " + MAX_TAGS + " tags");
+        return new Uprobe(path, symbols, args, selectors, message, tags);
+    }
+
+    private static Arg arg(YamlNode node, List<Arg> earlier) {
+        Set<String> keys = new java.util.HashSet<>(NOT_YET_ARG);
+        keys.addAll(Set.of("index", "type", "label"));
+        Map<String, YamlNode> m = node.mapping(keys);
+        refuse(m, NOT_YET_ARG, "Go arguments are read where the Go ABI puts them");
+        int index = (int) node.required(m, "index").integer(0, 63);
+        for (Arg a : earlier) {
+            if (a.index() == index) throw m.get("index").error("argument " + index + " is already listed");
+        }
+        YamlNode typeNode = node.required(m, "type");
+        String t = typeNode.string();
+        ArgType type = ArgType.of(t);
+        if (type == null) {
+            String hint = switch (t) {
+                case "string", "char_buf", "data_loc" -> ": '" + t + "' reads C memory; a Go string argument is go_string";
+                case "auto" -> ": the type must be explicit";
+                default -> "";
+            };
+            List<String> known = java.util.Arrays.stream(ArgType.values()).map(ArgType::yaml).toList();
+            throw typeNode.error("unknown type '" + t + "'" + (hint.isEmpty() ? " (known: " + String.join(", ", known) + ")" : hint));
+        }
+        String label = YamlNode.optional(m, "label").map(YamlNode::string).orElse("");
+        return new Arg(index, type, label);
+    }
+
+    private static Selector selector(YamlNode node, List<Arg> args) {
+        Set<String> keys = new java.util.HashSet<>(NOT_YET_SELECTOR);
+        keys.addAll(Set.of("matchArgs", "matchPIDs", "matchBinaries", "matchActions"));
+        Map<String, YamlNode> m = node.mapping(keys);
+        refuse(m, NOT_YET_SELECTOR, "selectors filter on arguments, PIDs and binaries so far");
+        List<MatchArg> matchArgs = new ArrayList<>();
+        YamlNode.optional(m, "matchArgs").ifPresent(a -> {
+            List<YamlNode> list = a.list();
+            if (list.size() > MAX_MATCH_ARGS) throw list.get(MAX_MATCH_ARGS).error("more than " + MAX_MATCH_ARGS + " matchArgs in one selector");
+            for (YamlNode n : list) matchArgs.add(matchArg(n, args));
+        });
+        List<MatchPids> pids = new ArrayList<>();
+        YamlNode.optional(m, "matchPIDs").ifPresent(p -> {
+            for (YamlNode n : p.list()) pids.add(matchPids(n));
+        });
+        List<MatchBinaries> binaries = new ArrayList<>();
+        YamlNode.optional(m, "matchBinaries").ifPresent(b -> {
+            List<YamlNode> list = b.list();
+            if (list.size() > 1) throw list.get(1).error("one matchBinaries per selector");
+            for (YamlNode n : list) binaries.add(matchBinaries(n));
+        });
+        List<Action> actions = new ArrayList<>();
+        YamlNode.optional(m, "matchActions").ifPresent(a -> {
+            List<YamlNode> list = a.list();
+            if (list.size() > MAX_ACTIONS) throw list.get(MAX_ACTIONS).error("more than " + MAX_ACTIONS + " actions in one selector");
+            for (YamlNode n : list) actions.add(action(n, args));
+        });
+        return new Selector(matchArgs, pids, binaries, actions);
+    }
+
+    private static MatchArg matchArg(YamlNode node, List<Arg> args) {
+        Map<String, YamlNode> m = node.mapping(Set.of("index", "args", "operator", "values"));
+        int position;
+        if (m.containsKey("args")) {
+            List<YamlNode> positions = m.get("args").list();
+            if (positions.size() != 1) throw m.get("args").error("one position into args (two only for CapabilitiesGained)");
+            position = (int) positions.getFirst().integer(0, args.size() - 1L);
+        } else {
+            int index = (int) node.required(m, "index").integer(0, 63);
+            position = -1;
+            for (int i = 0; i < args.size(); i++) if (args.get(i).index() == index) position = i;
+            if (position < 0) throw m.get("index").error("argument " + index + " is not in this hook's args: list it there with its type");
+        }
+        Arg arg = args.get(position);
+        YamlNode opNode = node.required(m, "operator");
+        Operator op = Operator.of(opNode.string());
+        if (op == null) {
+            List<String> known = java.util.Arrays.stream(Operator.values()).map(Operator::yaml).toList();
+            throw opNode.error("unknown operator '" + opNode.string() + "' (gowarden knows " + String.join(", ", known) + ")");
+        }
+        if (arg.type().isString() ? !op.forStrings() : !op.forIntegers()) {
+            throw opNode.error(op.yaml() + " does not apply to a " + arg.type().yaml() + " argument");
+        }
+        YamlNode valuesNode = node.required(m, "values");
+        List<YamlNode> valueNodes = valuesNode.list();
+        if (valueNodes.isEmpty()) throw valuesNode.error("no values");
+        List<String> values = new ArrayList<>();
+        for (YamlNode v : valueNodes) values.add(value(v, arg, op));
+        if (!arg.type().isString() && values.size() > MAX_INT_VALUES) {
+            throw valueNodes.get(MAX_INT_VALUES).error("more than " + MAX_INT_VALUES + " values for an integer filter");
+        }
+        return new MatchArg(position, op, values);
+    }
+
+    /** A value checked against the argument's type; ranges stay "min:max". */
+    private static String value(YamlNode v, Arg arg, Operator op) {
+        String s = v.string();
+        if (arg.type().isString()) {
+            if (s.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_VALUE) throw v.error("longer than " + MAX_STRING_VALUE + " bytes");
+            return s;
+        }
+        long min = arg.type().signed() ? -(1L << (8 * arg.type().size() - 1)) : 0;
+        long max = arg.type().size() == 8 ? Long.MAX_VALUE : arg.type().signed() ? (1L << (8 * arg.type().size() - 1)) - 1 : (1L << (8 * arg.type().size())) - 1;
+        if (op == Operator.IN_RANGE || op == Operator.NOT_IN_RANGE) {
+            int colon = s.indexOf(':', 1);
+            if (colon < 0) throw v.error("'" + s + "' is not a range min:max");
+            long lo = new YamlNode(v.file(), v.path(), new org.snakeyaml.engine.v2.nodes.ScalarNode(
+                    org.snakeyaml.engine.v2.nodes.Tag.STR, s.substring(0, colon), org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN)).integer(min, max);
+            long hi = new YamlNode(v.file(), v.path(), new org.snakeyaml.engine.v2.nodes.ScalarNode(
+                    org.snakeyaml.engine.v2.nodes.Tag.STR, s.substring(colon + 1), org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN)).integer(min, max);
+            if (lo > hi) throw v.error("range " + s + " is empty (min > max)");
+            return lo + ":" + hi;
+        }
+        return Long.toString(v.integer(min, max));
+    }
+
+    private static MatchPids matchPids(YamlNode node) {
+        Map<String, YamlNode> m = node.mapping(Set.of("operator", "values", "followForks", "isNamespacePID"));
+        String op = node.required(m, "operator").string();
+        if (!op.equals("In") && !op.equals("NotIn")) throw m.get("operator").error("'" + op + "' is not In or NotIn");
+        if (YamlNode.optional(m, "isNamespacePID").map(YamlNode::bool).orElse(false)) {
+            throw m.get("isNamespacePID").error("not supported by gowarden yet (PIDs are host PIDs)");
+        }
+        List<Integer> pids = new ArrayList<>();
+        for (YamlNode v : node.required(m, "values").list()) pids.add((int) v.integer(0, Integer.MAX_VALUE));
+        boolean follow = YamlNode.optional(m, "followForks").map(YamlNode::bool).orElse(false);
+        return new MatchPids(op.equals("In"), pids, follow);
+    }
+
+    private static MatchBinaries matchBinaries(YamlNode node) {
+        Map<String, YamlNode> m = node.mapping(Set.of("operator", "values", "followChildren"));
+        String op = node.required(m, "operator").string();
+        Operator operator = switch (op) {
+            case "In" -> Operator.EQUAL;
+            case "NotIn" -> Operator.NOT_EQUAL;
+            case "Prefix" -> Operator.PREFIX;
+            case "NotPrefix" -> Operator.NOT_PREFIX;
+            case "Postfix" -> Operator.POSTFIX;
+            case "NotPostfix" -> Operator.NOT_POSTFIX;
+            default -> throw m.get("operator").error("'" + op + "' is not In, NotIn, Prefix, NotPrefix, Postfix or NotPostfix");
+        };
+        if (m.containsKey("followChildren")) throw m.get("followChildren").error("not supported by gowarden yet");
+        List<String> values = node.required(m, "values").strings();
+        for (String v : values) {
+            if (v.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_VALUE) throw m.get("values").error("'" + v + "' is longer than " + MAX_STRING_VALUE + " bytes");
+        }
+        return new MatchBinaries(operator, values);
+    }
+
+    private static Action action(YamlNode node, List<Arg> args) {
+        Map<String, YamlNode> m = node.mapping(Set.of("action", "argSig", "argError", "clearGoString", "rateLimit", "rateLimitScope",
+                "kernelStackTrace", "userStackTrace", "imaHash", "argRegs", "argNewSymbol", "argNewAddr", "argNewOffset", "argUrl",
+                "argFqdn", "argSock", "argIndex", "argValue", "argFd", "argName"));
+        YamlNode actionNode = node.required(m, "action");
+        String name = actionNode.string();
+        Action a = switch (name) {
+            case "Post" -> new Action.Post(YamlNode.optional(m, "rateLimit").map(YamlNode::string).orElse(null));
+            case "NoPost" -> new Action.NoPost();
+            case "Sigkill" -> new Action.Sigkill();
+            case "Signal" -> new Action.Signal((int) node.required(m, "argSig").integer(1, 64));
+            case "Override" -> {
+                boolean clear = YamlNode.optional(m, "clearGoString").map(YamlNode::bool).orElse(false);
+                Integer error = m.containsKey("argError") ? (int) m.get("argError").integer(Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
+                if (!clear && error == null) throw actionNode.error("Override needs argError or clearGoString: true");
+                if (clear && args.stream().noneMatch(x -> x.type() == ArgType.GO_STRING)) {
+                    throw m.get("clearGoString").error("clearGoString needs a go_string argument in this hook's args");
+                }
+                if (error != null) {
+                    throw m.get("argError").error("making a Go function return an error is not supported (a Go function's "
+                            + "results are in registers at RET; use clearGoString to neutralise a string argument)");
+                }
+                yield new Action.Override(error, clear);
+            }
+            default -> throw actionNode.error(TETRAGON_ACTIONS.contains(name)
+                    ? "action '" + name + "' is not supported by gowarden yet (Post, NoPost, Sigkill, Signal, Override)"
+                    : "unknown action '" + name + "' (Post, NoPost, Sigkill, Signal, Override)");
+        };
+        // arguments that belong to another action are mistakes, not options
+        Set<String> allowed = switch (a) {
+            case Action.Post p -> Set.of("action", "rateLimit", "rateLimitScope", "kernelStackTrace", "userStackTrace");
+            case Action.Signal s -> Set.of("action", "argSig");
+            case Action.Override o -> Set.of("action", "argError", "clearGoString");
+            default -> Set.of("action");
+        };
+        for (Map.Entry<String, YamlNode> e : m.entrySet()) {
+            if (!allowed.contains(e.getKey())) throw e.getValue().error("'" + e.getKey() + "' does not apply to action " + name);
+        }
+        for (String unsupported : List.of("rateLimitScope", "kernelStackTrace", "userStackTrace")) {
+            if (m.containsKey(unsupported)) throw m.get(unsupported).error("not supported by gowarden yet");
+        }
+        if (a instanceof Action.Post p && p.rateLimit() != null) {
+            throw m.get("rateLimit").error("not supported by gowarden yet");
+        }
+        return a;
+    }
+}
