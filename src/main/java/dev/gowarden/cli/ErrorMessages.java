@@ -4,6 +4,8 @@ import dev.gowarden.abi.SignatureException;
 import dev.gowarden.bpf.BpfException;
 import dev.gowarden.elf.ElfFormatException;
 import dev.gowarden.golang.GoBinaryException;
+import dev.gowarden.disasm.CodeAnalysisException;
+import dev.gowarden.policy.PolicyException;
 
 /** Turns failures into the one-line messages users see. Known failures carry their own precise message. */
 final class ErrorMessages {
@@ -12,7 +14,8 @@ final class ErrorMessages {
 
     static String describe(Throwable ex) {
         if (ex instanceof ElfFormatException || ex instanceof GoBinaryException || ex instanceof SignatureException
-                || ex instanceof BpfException || ex instanceof UsageException) {
+                || ex instanceof BpfException || ex instanceof UsageException || ex instanceof PolicyException
+                || ex instanceof CodeAnalysisException) {
             return ex.getMessage();
         }
         String msg = ex.getMessage();
@@ -21,6 +24,6 @@ final class ErrorMessages {
     }
 
     static int exitCode(Throwable ex) {
-        return ex instanceof UsageException || ex instanceof SignatureException ? 2 : 1;
+        return ex instanceof UsageException || ex instanceof SignatureException || ex instanceof PolicyException ? 2 : 1;
     }
 }

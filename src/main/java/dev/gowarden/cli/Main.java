@@ -11,7 +11,7 @@ import java.nio.file.Path;
         usageHelpAutoWidth = true,
         description = {"eBPF tracing for Go programs: trace any Go function by name, also in stripped binaries, with its "
                 + "arguments decoded per Go's calling convention, in running and future processes.", ""},
-        subcommands = {TraceCommand.class, SymbolsCommand.class, FeaturesCommand.class, DemoCommand.class,
+        subcommands = {TraceCommand.class, SymbolsCommand.class, PolicyCommand.class, FeaturesCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  gowarden trace ./demo/demo 'main.greet(name string, n int)'",
