@@ -15,6 +15,12 @@ struct event_header {
 	u16 ncopies;
 	char comm[16];
 	u64 duration_ns;  /* return probes of timed calls: time since the matching entry; 0 = unknown */
+	u64 ip;           /* where the probe fired, run-time address: less the site's link-time address, the load bias */
+	u32 site;         /* which of the probe's addresses fired (its index; the cookie's upper half) */
+	u32 failed_words; /* bit i: word i was read through a pointer that could not be read (the word is 0) */
+	u16 selector;     /* index of the policy selector that matched */
+	u16 actions;      /* its ACTION_* bits (ACTION_POST without selectors) */
+	u32 pad;
 };
 
 struct copy_header {

@@ -30,6 +30,7 @@
 #define COPY_MASK (2 * MAX_COPY - 1)
 #define SCRATCH_SIZE 0x8000 /* the per-CPU value limit; > COPY_BUDGET + 16 + COPY_MASK */
 
+
 /* LOC_DEREF words are read through an earlier word: the map's count, an interface's dynamic type (itab->_type),
  * the text of an error. The base may be any pointer, so a failed read just gives 0. */
 enum loc_kind { LOC_NONE = 0, LOC_REG = 1, LOC_STACK = 2, LOC_DEREF = 3 };
@@ -72,7 +73,7 @@ struct call_key {
 	u64 goroutine;  /* goid, or the g pointer with the top bit set when the goid is unknown or 0 (g0) */
 	u64 depth;      /* g.stack.hi - SP */
 	u32 timing_id;
-	u32 pad;
+	u32 tgid;       /* goids restart at 1 in every process, and copies of a program have the same frames */
 };
 
 struct config {
@@ -132,6 +133,8 @@ struct {
 	__type(value, u64);
 } drops SEC(".maps");
 
+#include "go_selectors.h"
+
 static __always_inline u64 read_reg(struct pt_regs *ctx, u32 idx)
 {
 	u64 v = 0;
@@ -161,6 +164,7 @@ static __always_inline void keep_time(struct probe_spec *spec, struct event_head
 		.goroutine = hdr->goid ? hdr->goid : (g | (1ULL << 63)),
 		.depth = hi - sp,
 		.timing_id = spec->timing_id,
+		.tgid = hdr->tgid,
 	};
 	if (spec->flags & SPEC_TIME_ENTRY) {
 		bpf_map_update_elem(&call_starts, &key, &now, BPF_ANY);
@@ -185,7 +189,8 @@ static __always_inline int go_probe(struct pt_regs *ctx)
 	if (cfg && cfg->filter_tgids && !bpf_map_lookup_elem(&target_tgids, &tgid))
 		return 0;
 
-	u32 probe_id = (u32)bpf_get_attach_cookie(ctx);
+	u64 cookie = bpf_get_attach_cookie(ctx);
+	u32 probe_id = (u32)cookie;
 	struct probe_spec *spec = bpf_map_lookup_elem(&probe_specs, &probe_id);
 	if (!spec)
 		return 0;
@@ -197,6 +202,12 @@ static __always_inline int go_probe(struct pt_regs *ctx)
 	u64 now = bpf_ktime_get_ns();
 	hdr->ktime_ns = now;
 	hdr->duration_ns = 0;
+	hdr->ip = PT_REGS_IP(ctx);
+	hdr->site = (u32)(cookie >> 32);
+	hdr->failed_words = 0;
+	hdr->selector = 0;
+	hdr->actions = ACTION_POST;
+	hdr->pad = 0;
 	hdr->tgid = tgid;
 	hdr->tid = (u32)pid_tgid;
 	hdr->probe_id = probe_id;
@@ -251,11 +262,27 @@ static __always_inline int go_probe(struct pt_regs *ctx)
 				default: err = bpf_probe_read_user(&v, 8, at); break;
 				}
 			}
-			if (err < 0)
+			if (err < 0) {
 				v = 0;
+				hdr->failed_words |= 1u << (i & 31);
+			}
 		}
 		words[i] = mask_size(v, w->size);
 	}
+
+	/* a policy's selectors decide whether this call is reported, and what else happens to the caller */
+	u32 which = 0, signal = 0;
+	u32 actions = select_actions(probe_id, nwords, tgid, &which, &signal);
+	if (!actions)
+		return 0;
+	hdr->selector = (u16)which;
+	hdr->actions = (u16)actions;
+	if (actions & ACTION_SIGKILL)
+		bpf_send_signal(9);
+	else if ((actions & ACTION_SIGNAL) && signal)
+		bpf_send_signal(signal);
+	if (actions & ACTION_NOPOST)
+		return 0;
 
 	/* words beyond nwords are not sent: the record stays compact */
 	u32 off = sizeof(struct event_header) + nwords * 8;

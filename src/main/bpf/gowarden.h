@@ -22,6 +22,7 @@ struct pt_regs {
 };
 #define PT_REGS_WORDS 21
 #define PT_REGS_SP(r) ((r)->sp)
+#define PT_REGS_IP(r) ((r)->ip)   /* a uprobe handler sees the probed address (the kernel rewinds past int3) */
 #elif defined(__TARGET_ARCH_arm64)
 struct pt_regs {
 	u64 regs[31];
@@ -31,6 +32,7 @@ struct pt_regs {
 };
 #define PT_REGS_WORDS 34
 #define PT_REGS_SP(r) ((r)->sp)
+#define PT_REGS_IP(r) ((r)->pc)
 #else
 #error "gowarden supports x86 and arm64"
 #endif

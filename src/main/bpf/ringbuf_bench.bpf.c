@@ -103,6 +103,12 @@ static long emit_event(u32 i, void *ctx)
 	e->hdr.ncopies = 1;
 	__builtin_memcpy(e->hdr.comm, "bench\0\0\0\0\0\0\0\0\0\0", 16);
 	e->hdr.duration_ns = 0;
+	e->hdr.ip = 0;
+	e->hdr.site = 0;
+	e->hdr.failed_words = 0;
+	e->hdr.selector = 0;
+	e->hdr.actions = 1;
+	e->hdr.pad = 0;
 	e->words[0] = 0xc000010000ULL;
 	e->words[1] = 16;
 	e->words[2] = i;

@@ -105,6 +105,34 @@ func Sum(xs []int, names []string, fs []float64, empty []int, none []int) int {
 	return len(xs) + len(names) + len(fs)
 }
 
+type Ticks chan int
+type Headers map[string][]string
+type Token interface{}
+
+// Named takes a named channel, map and empty interface: their kinds come from DWARF, not from how they are spelt.
+//
+//go:noinline
+func Named(t Ticks, h Headers, tok Token) int {
+	return len(t) + len(h)
+}
+
+// Peek never dereferences p: the test passes a pointer to unmapped memory.
+//
+//go:noinline
+func Peek(p *Point3) bool {
+	return p != nil
+}
+
+// Max has two instantiations; Go 1.18-1.20 give both the pclntab name main.Max[...].
+//
+//go:noinline
+func Max[T int | string](a, b T) T {
+	if a > b {
+		return a
+	}
+	return b
+}
+
 //go:noinline
 func MayPanic(fail bool) int {
 	if fail {
@@ -137,6 +165,12 @@ func main() {
 	text, seven := "hi", 7
 	fmt.Println("visit", Visit(&Point3{X: -3, Y: 2.5, Name: "pt"}, &text, &seven, nil))
 	fmt.Println("big", Big(&Wide{A: 1, B: 2}, 99))
+	ticks := make(Ticks, 4)
+	ticks <- 1
+	ticks <- 2
+	fmt.Println("named", Named(ticks, Headers{"a": nil}, Token(errors.New("tok"))))
+	fmt.Println("max", Max(1, 2), Max("a", "b"))
+	fmt.Println("peek", Peek((*Point3)(unsafe.Pointer(uintptr(0x1000)))))
 	fmt.Println("sum", Sum([]int{10, -20, 30, 40, 50, 60}, []string{"ab", "c", "d"}, []float64{1.5}, []int{}, nil))
 	done := make(chan int)
 	go func() { done <- Moved(200) }()

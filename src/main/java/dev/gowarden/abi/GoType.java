@@ -56,19 +56,29 @@ public sealed interface GoType {
     }
 
     /** Pointers and the other one-word reference types: map, chan, func. */
-    record Pointer(String display, GoType elem) implements GoType {
+    record Pointer(String display, GoType elem, Ref ref) implements GoType {
+        /** What the word points to: a value of elem, a map header, a channel, or a func value. */
+        public enum Ref { POINTER, MAP, CHAN, FUNC }
+
+        /** The kind read from the spelling: right for written-out types (map[K]V, chan T), not for named ones. */
+        public Pointer(String display, GoType elem) {
+            this(display, elem, display.startsWith("map[") ? Ref.MAP
+                    : display.startsWith("chan") || display.startsWith("<-chan") ? Ref.CHAN
+                    : display.startsWith("func") ? Ref.FUNC : Ref.POINTER);
+        }
+
         public long size() {
             return 8;
         }
 
         /** A map: a pointer to the runtime's map header, whose first word is the count. */
         public boolean isMap() {
-            return display.startsWith("map[");
+            return ref == Ref.MAP;
         }
 
         /** A channel: a pointer to runtime.hchan {qcount, dataqsiz, ...}. */
         public boolean isChan() {
-            return display.startsWith("chan") || display.startsWith("<-chan");
+            return ref == Ref.CHAN;
         }
 
         public long align() {
@@ -90,15 +100,20 @@ public sealed interface GoType {
         }
     }
 
-    record Interface(String display) implements GoType {
+    /** An interface; {@code empty} (no methods: any, or a named empty one) means its first word is a type descriptor. */
+    record Interface(String display, boolean empty) implements GoType {
+        /** Emptiness from the spelling: right for any and interface{}, not for named empty interfaces. */
+        public Interface(String display) {
+            this(display, display.replace(" ", "").equals("any") || display.replace(" ", "").equals("interface{}"));
+        }
+
         public long size() {
             return 16;
         }
 
-        /** {@code any}/{@code interface{}}: its first word is the type descriptor itself, not an itab. */
+        /** No methods: the first word is the type descriptor itself, not an itab. */
         public boolean isEmpty() {
-            String d = display.replace(" ", "");
-            return d.equals("any") || d.equals("interface{}");
+            return empty;
         }
 
         public long align() {

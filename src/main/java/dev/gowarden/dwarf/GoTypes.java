@@ -113,13 +113,18 @@ final class GoTypes {
             case Dw.TAG_TYPEDEF -> {
                 switch (kind) {
                     case K_INTERFACE -> {
-                        return new GoType.Interface(name);
+                        // Go's DWARF gives an interface typedef the runtime's layout as target: eface (no methods) or iface
+                        String target = d.get(Dw.AT_TYPE) instanceof Long t ? reader.readDie(t).string(Dw.AT_NAME) : null;
+                        return target == null ? new GoType.Interface(name) : new GoType.Interface(name, target.equals("runtime.eface"));
                     }
-                    case K_MAP, K_FUNC -> {
-                        return new GoType.Pointer(name, null);
+                    case K_MAP -> {
+                        return new GoType.Pointer(name, null, GoType.Pointer.Ref.MAP);
+                    }
+                    case K_FUNC -> {
+                        return new GoType.Pointer(name, null, GoType.Pointer.Ref.FUNC);
                     }
                     case K_CHAN -> {
-                        return new GoType.Pointer(name, pointee(d.get(Dw.AT_GO_ELEM)));
+                        return new GoType.Pointer(name, pointee(d.get(Dw.AT_GO_ELEM)), GoType.Pointer.Ref.CHAN);
                     }
                     default -> {
                         if (!(d.get(Dw.AT_TYPE) instanceof Long target)) {
@@ -144,7 +149,7 @@ final class GoTypes {
                 return switch (kind) {
                     case K_STRING -> new GoType.Basic(Kind.STRING, name);
                     case K_SLICE -> new GoType.Slice(sliceElem(d));
-                    case K_INTERFACE -> new GoType.Interface(name);
+                    case K_INTERFACE -> name != null && name.equals("runtime.eface") ? new GoType.Interface(name, true) : new GoType.Interface(name);
                     default -> struct(d);
                 };
             }
@@ -166,7 +171,7 @@ final class GoTypes {
                 return new GoType.Array(count, elem);
             }
             case Dw.TAG_SUBROUTINE_TYPE -> {
-                return new GoType.Pointer(name == null ? "func" : name, null);
+                return new GoType.Pointer(name == null ? "func" : name, null, GoType.Pointer.Ref.FUNC);
             }
             case Dw.TAG_CONST_TYPE, Dw.TAG_VOLATILE_TYPE -> {
                 if (d.get(Dw.AT_TYPE) instanceof Long target) return convert(target);

@@ -5,18 +5,20 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A view of one ring-buffer record written by go_trace.bpf.c: a 56-byte header (ktime, tgid, tid, goid,
- * probe id, word and copy counts, comm, call duration), the captured words, then each copy as a 16-byte header (len,
+ * A view of one ring-buffer record written by go_trace.bpf.c: an 80-byte header (ktime, tgid, tid, goid,
+ * probe id, word and copy counts, comm, call duration, probed address and site, failed-word bits, the selector
+ * that matched and its actions), the captured words, then each copy as a 16-byte header (len,
  * full_len, status) and its bytes padded to 8. Valid only while the ring buffer callback runs.
  */
 public final class EventRecord {
-    public static final int HEADER_SIZE = 56;
+    public static final int HEADER_SIZE = 80;
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
 
     private MemorySegment seg;
     private final long[] copyOffsets = new long[16];
     private int copyCount;
+    private long loadBias;
 
     /** Points this view at a record; returns false when the record is too short to be one of ours. */
     public boolean wrap(MemorySegment record) {
@@ -80,6 +82,44 @@ public final class EventRecord {
     /** For a return probe of a timed call: nanoseconds since its entry; 0 when unknown (no entry seen). */
     public long durationNs() {
         return seg.get(U64, 48);
+    }
+
+    /** The run-time address the probe fired at. */
+    public long ip() {
+        return seg.get(U64, 56);
+    }
+
+    /** Which of the probe's addresses fired (0 for an entry probe; the RET's index for a return probe). */
+    public int site() {
+        return seg.get(U32, 64);
+    }
+
+    /** Bit i set: word i was to be read through a pointer that could not be read. */
+    public int failedWords() {
+        return seg.get(U32, 68);
+    }
+
+    public boolean wordFailed(int i) {
+        return i < 32 && (failedWords() >>> i & 1) != 0;
+    }
+
+    /** Index of the policy selector that matched (0 without selectors). */
+    public int selector() {
+        return Short.toUnsignedInt(seg.get(ValueLayout.JAVA_SHORT_UNALIGNED, 72));
+    }
+
+    /** The matched selector's action bits (1 = post when the probe has no selectors). */
+    public int actions() {
+        return Short.toUnsignedInt(seg.get(ValueLayout.JAVA_SHORT_UNALIGNED, 74));
+    }
+
+    /** Run-time minus link-time addresses in the process, set by the sensor before values are decoded. */
+    public long loadBias() {
+        return loadBias;
+    }
+
+    public void loadBias(long bias) {
+        this.loadBias = bias;
     }
 
     public long word(int i) {

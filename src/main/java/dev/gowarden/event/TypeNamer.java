@@ -2,10 +2,10 @@ package dev.gowarden.event;
 
 import java.util.Optional;
 
-/** Names the Go type whose descriptor is at a run-time address in a process (an interface value's dynamic type). */
+/** Names the Go type whose descriptor is at a link-time address of the traced binary (an interface's dynamic type). */
 @FunctionalInterface
 public interface TypeNamer {
-    TypeNamer NONE = (tgid, address) -> Optional.empty();
+    TypeNamer NONE = address -> Optional.empty();
 
-    Optional<String> nameOf(int tgid, long address);
+    Optional<String> nameOf(long linkTimeAddress);
 }

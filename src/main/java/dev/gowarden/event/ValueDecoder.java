@@ -15,6 +15,8 @@ import java.util.Map;
 public interface ValueDecoder {
     GoValue decode(EventRecord r);
 
+    String UNREADABLE_POINTEE = "the pointer it is read through points to unreadable memory";
+
     /** Types whose value's first field is the error text (errors.New, fmt.Errorf). */
     java.util.Set<String> TEXT_ERRORS = java.util.Set.of("*errors.errorString", "*fmt.wrapError", "*fmt.wrapErrors");
 
@@ -52,6 +54,8 @@ public interface ValueDecoder {
             int len = plan.extra(off, kind.equals("map") ? ValuePlan.ExtraKind.MAP_LEN : ValuePlan.ExtraKind.CHAN_LEN);
             int cap = kind.equals("chan") ? plan.extra(off, ValuePlan.ExtraKind.CHAN_CAP) : -1;
             return word(off, words, plan, w -> (r, v) -> v == 0 ? new GoValue.Pointer(0)
+                    : r.wordFailed(len) || cap >= 0 && r.wordFailed(cap)
+                    ? new GoValue.Unreadable(String.format("cannot read the %s header at 0x%x", kind, v))
                     : new GoValue.Container(kind, v, r.word(len), cap >= 0 ? r.word(cap) : -1));
         }
 
@@ -73,7 +77,7 @@ public interface ValueDecoder {
                 if (type == 0) return new GoValue.Interface(0, data);
                 // an empty interface's first word is the type descriptor; a non-empty one's is an itab
                 long descriptor = dynamicType >= 0 ? r.word(dynamicType) : empty ? type : 0;
-                String name = descriptor == 0 ? null : namer.nameOf(r.tgid(), descriptor).orElse(null);
+                String name = descriptor == 0 ? null : namer.nameOf(descriptor - r.loadBias()).orElse(null);
                 GoValue pointee = null;
                 if (name != null && text >= 0 && word1 >= 0 && TEXT_ERRORS.contains(name) && text < r.copyCount() && r.copyStatus(text) == 0) {
                     long length = r.word(word1);
@@ -151,7 +155,9 @@ public interface ValueDecoder {
         }
         WordFn f = fn.apply(w);
         int idx = w.wordIndex();
-        return r -> idx < r.wordCount() ? f.apply(r, r.word(idx)) : new GoValue.Unreadable("not captured");
+        return r -> idx >= r.wordCount() ? new GoValue.Unreadable("not captured")
+                : r.wordFailed(idx) ? new GoValue.Unreadable(UNREADABLE_POINTEE)
+                : f.apply(r, r.word(idx));
     }
 
     private static ValueDecoder stringDecoder(long off, Map<Long, ValuePlan.PlacedWord> words, ValuePlan plan) {
@@ -165,6 +171,7 @@ public interface ValueDecoder {
         int p = ptr.wordIndex();
         int l = len.wordIndex();
         return r -> {
+            if (r.wordFailed(p) || r.wordFailed(l)) return new GoValue.Unreadable(UNREADABLE_POINTEE);
             long address = r.word(p);
             long length = r.word(l);
             if (length == 0) return new GoValue.Str("", 0, false);
@@ -189,6 +196,9 @@ public interface ValueDecoder {
         Integer copy = plan.copies().get(off);
         boolean bytes = s.elem() instanceof GoType.Basic b && b.kind() == GoType.Kind.UINT8;
         return r -> {
+            if (r.wordFailed(ptr.wordIndex()) || r.wordFailed(len.wordIndex()) || r.wordFailed(cap.wordIndex())) {
+                return new GoValue.Unreadable(UNREADABLE_POINTEE);
+            }
             long address = r.word(ptr.wordIndex());
             long length = r.word(len.wordIndex());
             long capacity = r.word(cap.wordIndex());

@@ -198,6 +198,7 @@ public final class GoBinary implements AutoCloseable {
         StringBuilder lit = new StringBuilder();
         for (int k = from; k < to; k++) {
             char c = p.charAt(k);
+            if (Character.isSurrogate(c)) return null;     // an unpaired one would not survive UTF-8 encoding
             if (c == '\\') {
                 if (k + 1 >= to) return null;
                 char e = p.charAt(++k);

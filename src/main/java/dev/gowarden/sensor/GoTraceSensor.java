@@ -18,7 +18,6 @@ import dev.gowarden.golang.GoFunction;
 import dev.gowarden.golang.ProbePoints;
 import dev.gowarden.golang.RuntimeOffsets;
 import dev.gowarden.golang.TypeNames;
-import dev.gowarden.elf.ElfFile;
 import dev.gowarden.link.Attacher;
 import dev.gowarden.link.Link;
 import dev.gowarden.link.UprobeTarget;
@@ -31,8 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -74,7 +71,8 @@ public final class GoTraceSensor implements AutoCloseable {
     public record Stats(long events, long dropped, long discarded, int probes, int links) {
     }
 
-    private record Probe(TracedFunction function, ValueDecoder[] decoders) {
+    /** A planned probe: how its events decode, and its addresses (link-time), indexed by the site its events carry. */
+    private record Probe(TracedFunction function, ValueDecoder[] decoders, long[] sites) {
     }
 
     private final Options options;
@@ -164,42 +162,31 @@ public final class GoTraceSensor implements AutoCloseable {
         }
         TypeNamer namer = typeNamer(bin);
         ValueDecoder[] decoders = planned.function().values().stream().map(v -> ValueDecoder.compile(v, namer)).toArray(ValueDecoder[]::new);
-        probes.add(new Probe(planned.function(), decoders));
-
         ProbePoints points = CodeAnalyzer.analyze(bin, fn);
         List<Long> addresses = kind == TracedFunction.Kind.ENTRY ? List.of(points.body()) : points.returns();
         if (addresses.isEmpty()) {
             throw new BpfException(fn.name() + " has no RET instruction (it never returns normally): cannot probe its return");
         }
+        probes.add(new Probe(planned.function(), decoders, addresses.stream().mapToLong(Long::longValue).toArray()));
         Path path = bin.path().toAbsolutePath();
-        for (long addr : addresses) {
-            pending.add(new Pending(path, bin.elf().fileOffset(addr), pid > 0 ? pid : UprobeTarget.ALL_PROCESSES, id));
+        for (int site = 0; site < addresses.size(); site++) {
+            // the cookie's lower half is the probe id, its upper half which address fired: the event's ip less that
+            // address is the process's load bias, exact for PIEs whatever happened to the process since
+            long cookie = (long) site << 32 | id;
+            pending.add(new Pending(path, bin.elf().fileOffset(addresses.get(site)), pid > 0 ? pid : UprobeTarget.ALL_PROCESSES, cookie));
         }
         return planned.function();
     }
 
-    /**
-     * Names interface values' dynamic types from the binary's type descriptors: run-time addresses less the load
-     * bias of the process (read once per process for a PIE). Unknown once the binary is closed or the process gone.
-     */
+    /** Names interface values' dynamic types from the binary's type descriptors (while the binary is open). */
     private TypeNamer typeNamer(GoBinary bin) {
         return namers.computeIfAbsent(bin.path().toAbsolutePath().toString(), k -> {
             Optional<TypeNames> names = bin.typeNames();
             if (names.isEmpty()) return TypeNamer.NONE;
             TypeNames typeNames = names.get();
-            ElfFile elf = bin.elf();
-            Path real;
-            try {
-                real = bin.path().toRealPath();
-            } catch (java.io.IOException e) {
-                real = bin.path().toAbsolutePath();
-            }
-            Path mapped = real;
-            Map<Integer, OptionalLong> biases = new ConcurrentHashMap<>();
-            return (tgid, address) -> {
+            return address -> {
                 try {
-                    OptionalLong bias = biases.computeIfAbsent(tgid, t -> LoadBias.of(t, mapped, elf));
-                    return bias.isPresent() ? typeNames.nameOf(address - bias.getAsLong()) : Optional.empty();
+                    return typeNames.nameOf(address);
                 } catch (IllegalStateException e) {
                     return Optional.empty();    // the binary's mapping was closed
                 }
@@ -293,6 +280,8 @@ public final class GoTraceSensor implements AutoCloseable {
         int id = view.probeId();
         if (id < 0 || id >= probes.size()) return null;
         Probe p = probes.get(id);
+        int site = view.site();
+        view.loadBias(view.ip() != 0 && site >= 0 && site < p.sites().length ? view.ip() - p.sites()[site] : 0);
         List<GoValue> values = new ArrayList<>(p.decoders().length);
         for (ValueDecoder d : p.decoders()) values.add(d.decode(view));
         return new GoCallEvent(view.ktimeNs() + monoToEpochNanos, view.tgid(), view.tid(), view.goid(), view.comm(), p.function(), values,

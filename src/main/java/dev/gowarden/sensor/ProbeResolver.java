@@ -36,7 +36,7 @@ public final class ProbeResolver implements AutoCloseable {
             GoFunction f = bin.lookup(s.function());
             Signature sig = s;
             if (!s.declared()) {
-                sig = dwarf.flatMap(d -> d.signatureOf(f.name())).map(d -> new Signature(s.function(), d.params(), d.results(), true))
+                sig = dwarfSignature(f).map(d -> new Signature(s.function(), d.params(), d.results(), true))
                         .orElseThrow(() -> new GoBinaryException(bin.path() + " has " + (dwarf.isEmpty() ? "no DWARF (built with -w or stripped)"
                                 : "no DWARF entry for " + f.name()) + ": write the parameters, e.g. '" + s.function() + "(name string, n int)'"));
             }
@@ -52,15 +52,27 @@ public final class ProbeResolver implements AutoCloseable {
      */
     public List<Resolved> resolvePattern(String glob) {
         java.util.Map<String, GoFunction> byName = new java.util.LinkedHashMap<>();
-        for (GoFunction f : bin.find(globPattern(glob))) {
-            byName.merge(f.name(), f, (kept, other) -> kept.assembly() && !other.assembly() ? other : kept);
+        List<GoFunction> sameNamed = new ArrayList<>();
+        for (GoFunction f : bin.find(globPattern(glob.strip()))) {
+            GoFunction kept = byName.get(f.name());
+            if (kept == null) {
+                byName.put(f.name(), f);
+            } else if (kept.assembly() != f.assembly()) {
+                // an assembly body and its Go-ABI wrapper share the name: trace the wrapper, which Go code calls
+                if (kept.assembly()) byName.put(f.name(), f);
+            } else {
+                sameNamed.add(f);   // generic instantiations of Go 1.18-1.20 share one name: each is its own function
+            }
         }
         if (byName.isEmpty()) {
-            throw new GoBinaryException(bin.path() + ": no function matches '" + glob + "'");
+            throw new GoBinaryException(bin.path() + ": no function matches '" + glob.strip() + "'");
         }
-        List<Resolved> out = new ArrayList<>(byName.size());
-        for (GoFunction f : byName.values()) {
-            Signature sig = dwarf.flatMap(d -> d.signatureOf(f.name())).map(d -> new Signature(f.name(), d.params(), d.results(), true))
+        List<GoFunction> all = new ArrayList<>(byName.values());
+        all.addAll(sameNamed);
+        all.sort(java.util.Comparator.comparingLong(GoFunction::entry));
+        List<Resolved> out = new ArrayList<>(all.size());
+        for (GoFunction f : all) {
+            Signature sig = dwarfSignature(f).map(d -> new Signature(f.name(), d.params(), d.results(), true))
                     .orElseGet(() -> new Signature(f.name(), List.of(), List.of(), true));
             out.add(new Resolved(f, sig));
         }
@@ -99,6 +111,19 @@ public final class ProbeResolver implements AutoCloseable {
             }
         }
         return java.util.regex.Pattern.compile(re.append('$').toString());
+    }
+
+    /**
+     * The DWARF signature of this very function: the subprogram at its entry address when several share its name
+     * (Go 1.18-1.20 name every instantiation of a generic function alike, with different shapes), else by name.
+     */
+    private Optional<Signature> dwarfSignature(GoFunction f) {
+        if (dwarf.isEmpty()) return Optional.empty();
+        List<dev.gowarden.dwarf.DwarfFunction> candidates = dwarf.get().functions(f.name());
+        for (dev.gowarden.dwarf.DwarfFunction d : candidates) {
+            if (d.lowPc() == f.entry()) return Optional.of(d.signature());
+        }
+        return dwarf.get().signatureOf(f.name());
     }
 
     /** Offsets into runtime.g: DWARF when the binary has it, else the table for its Go version. */

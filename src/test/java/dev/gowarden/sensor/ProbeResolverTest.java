@@ -39,6 +39,18 @@ class ProbeResolverTest {
     }
 
     @Test
+    void aPatternKeepsEveryInstantiationOfAGenericFunctionWithItsOwnSignature() {
+        try (GoBinary bin = GoBinary.open(GoPrograms.build("returns")); ProbeResolver r = new ProbeResolver(bin)) {
+            List<ProbeResolver.Resolved> max = r.resolvePattern("main.Max*");
+            assertEquals(2, max.size(), max.toString());
+            assertTrue(max.get(0).function().entry() != max.get(1).function().entry());
+            List<String> kinds = max.stream().map(x -> x.signature().params().stream()
+                    .filter(p -> p.name().equals("a")).findFirst().orElseThrow().type().display()).sorted().toList();
+            assertEquals(List.of("go.shape.int_0", "go.shape.string_0"), kinds, "each instantiation's own DWARF entry");
+        }
+    }
+
+    @Test
     void aPatternResolvesEveryMatchOnceWithItsDwarfSignature() {
         Path tracee = GoPrograms.build("tracee");
         try (GoBinary bin = GoBinary.open(tracee); ProbeResolver r = new ProbeResolver(bin)) {

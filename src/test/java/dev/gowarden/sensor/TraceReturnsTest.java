@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TraceReturnsTest {
     private static final List<String> FUNCTIONS = List.of("main.Divide", "main.Greet", "main.Sleep", "main.Fib", "main.Moved", "main.MayPanic",
-            "main.Count", "main.Visit", "main.Big", "main.Sum");
+            "main.Count", "main.Visit", "main.Big", "main.Sum", "main.Named", "main.Peek");
     private static Path program;
 
     @BeforeAll
@@ -50,40 +50,55 @@ class TraceReturnsTest {
     }
 
     private static Run trace(boolean entries, int expectedEvents) throws Exception {
+        return trace(program, FUNCTIONS, entries, 1, expectedEvents);
+    }
+
+    /**
+     * Traces the functions (calls and returns, or returns only) while {@code processes} copies of the program run
+     * (each released by a line on stdin once everything is attached); events in time order, the first copy's output.
+     */
+    private static Run trace(Path binary, List<String> functions, boolean entries, int processes, int expectedEvents) throws Exception {
         List<GoCallEvent> events = new ArrayList<>();
-        try (GoBinary bin = GoBinary.open(program); ProbeResolver resolver = new ProbeResolver(bin);
+        try (GoBinary bin = GoBinary.open(binary); ProbeResolver resolver = new ProbeResolver(bin);
              GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(1 << 22, Attacher.Mode.AUTO, 256, false))) {
-            List<Signature> bare = FUNCTIONS.stream().map(f -> new Signature(f, List.of(), List.of(), false)).toList();
+            List<Signature> bare = functions.stream().map(f -> new Signature(f, List.of(), List.of(), false)).toList();
             for (ProbeResolver.Resolved r : resolver.resolve(bare)) {
                 sensor.traceCalls(bin, r.function(), r.signature(), entries, true, -1, resolver.runtimeOffsets());
             }
             sensor.attach();
-            Process proc = new ProcessBuilder(program.toString()).redirectErrorStream(true).start();
+            List<Process> procs = new ArrayList<>();
+            for (int i = 0; i < processes; i++) procs.add(new ProcessBuilder(binary.toString()).redirectErrorStream(true).start());
             try {
-                sensor.restrictTo(List.of((int) proc.pid()));
-                try (OutputStream in = proc.getOutputStream()) {
-                    in.write('\n');
+                sensor.restrictTo(procs.stream().map(p -> (int) p.pid()).toList());
+                for (Process p : procs) {
+                    try (OutputStream in = p.getOutputStream()) {
+                        in.write('\n');
+                    }
                 }
-                String out = new String(proc.getInputStream().readAllBytes());
-                assertTrue(proc.waitFor(30, TimeUnit.SECONDS), "the program did not finish");
-                assertEquals(0, proc.exitValue(), out);
+                String out = null;
+                for (Process p : procs) {
+                    String o = new String(p.getInputStream().readAllBytes());
+                    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the program did not finish");
+                    assertEquals(0, p.exitValue(), o);
+                    if (out == null) out = o;
+                }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (events.size() < expectedEvents && System.nanoTime() < deadline) {
-                    sensor.poll(100, events::add);
+                    sensor.poll(100, events::add);     // decoded after the processes exited, as a fast program's are
                 }
                 sensor.poll(100, events::add);
                 assertEquals(0, sensor.stats().dropped(), "no event may be dropped");
                 return new Run(events.stream().sorted(Comparator.comparingLong(GoCallEvent::epochNanos)).toList(), out);
             } finally {
-                proc.destroyForcibly();
+                procs.forEach(Process::destroyForcibly);
             }
         }
     }
 
-    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2, Count 1, Visit 1, Big 1, Sum 1; returns: the
-    // same but one MayPanic
-    private static final int ENTRIES = 26;
-    private static final int RETURNS = 25;
+    // entries: Divide 2, Greet 1, Sleep 1, Fib 15, Moved 1, MayPanic 2, Count 1, Visit 1, Big 1, Sum 1, Named 1, Peek 1;
+    // returns: the same but one MayPanic
+    private static final int ENTRIES = 28;
+    private static final int RETURNS = 27;
 
     @Test
     void resultsAndDurationsOfEveryCall() throws Exception {
@@ -131,6 +146,18 @@ class TraceReturnsTest {
         assertEquals("nil", dev.gowarden.event.GoSyntax.toString(sum.get(4)));
         assertEquals("[10, -20, 30, 40, ...(6 elements)]", dev.gowarden.event.GoSyntax.toString(sum.get(0)));
 
+        List<GoValue> named = run.of("main.Named", TracedFunction.Kind.ENTRY).getFirst().values();
+        GoValue.Container ticks = (GoValue.Container) named.get(0);
+        assertEquals(List.of("chan", 2L, 4L), List.of(ticks.kind(), ticks.length(), ticks.capacity()), "a named channel: " + ticks);
+        assertEquals(1L, ((GoValue.Container) named.get(1)).length(), "a named map: " + named.get(1));
+        assertEquals("*errors.errorString", ((GoValue.Interface) named.get(2)).typeName(), "a named empty interface holds a type itself");
+
+        GoValue.Deref bad = (GoValue.Deref) run.of("main.Peek", TracedFunction.Kind.ENTRY).getFirst().values().getFirst();
+        assertEquals(0x1000, bad.address());
+        for (GoValue.Field f : ((GoValue.Struct) bad.value()).fields()) {
+            assertTrue(f.value() instanceof GoValue.Unreadable, "read through a bad pointer: " + f + " must not look like a zero");
+        }
+
         GoValue.Interface notExist = (GoValue.Interface) count.get(3);
         assertEquals("*errors.errorString", notExist.typeName());
         assertEquals(new GoValue.Str("file does not exist", 19, false), notExist.pointee());
@@ -167,6 +194,34 @@ class TraceReturnsTest {
         assertTrue(moved.durationNs() > 0, "the call is matched although its frame moved");
         GoCallEvent mayPanic = run.of("main.MayPanic", TracedFunction.Kind.RETURN).getFirst();
         assertTrue(mayPanic.durationNs() < 300_000_000L, "paired with the abandoned call 300 ms earlier: " + mayPanic.durationNs());
+    }
+
+    /** Copies of one program have the same goroutine ids and frames: calls are keyed by process too. */
+    @Test
+    void twoProcessesOfOneBinaryEachTimeTheirOwnCalls() throws Exception {
+        List<GoCallEvent> events = trace(program, List.of("main.Sleep"), true, 2, 4).events();
+        assertEquals(4, events.size(), events.toString());
+        Map<Integer, List<GoCallEvent>> byProcess = new HashMap<>();
+        for (GoCallEvent e : events) byProcess.computeIfAbsent(e.tgid(), t -> new ArrayList<>()).add(e);
+        assertEquals(2, byProcess.size());
+        for (List<GoCallEvent> own : byProcess.values()) {
+            GoCallEvent entry = own.get(0);
+            GoCallEvent ret = own.get(1);
+            assertEquals(TracedFunction.Kind.RETURN, ret.function().kind());
+            assertEquals(ret.epochNanos() - entry.epochNanos(), ret.durationNs(), "paired with its own process's entry");
+            assertTrue(ret.durationNs() >= 30_000_000, "Sleep(30ms) took " + ret.durationNs());
+        }
+    }
+
+    /** A PIE's type descriptors are found through the bias the event itself gives (probed address less link address). */
+    @Test
+    void typeNamesOfAShortLivedPie() throws Exception {
+        Path pie = GoPrograms.build("returns", "pie", List.of(), "-buildmode=pie");
+        List<GoCallEvent> events = trace(pie, List.of("main.Divide"), false, 1, 2).events();
+        assertEquals(2, events.size(), events.toString());
+        GoValue.Interface err = (GoValue.Interface) events.get(1).values().get(1);
+        assertEquals("*errors.errorString", err.typeName(), err.toString());
+        assertEquals(new GoValue.Str("divide by zero", 14, false), err.pointee());
     }
 
     @Test

@@ -10,16 +10,16 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Where a process mapped a position-independent executable: run-time address minus link-time address, from
- * {@code /proc/PID/maps}. A mapping of the binary at file offset O starts at the run-time address of the link-time
- * address of O (its PT_LOAD's {@code vaddr + O - offset}), which gives the bias exactly.
+ * Test oracle for the load bias the sensor computes from events (probed address less the site's link-time address):
+ * where a process mapped a position-independent executable, from {@code /proc/PID/maps}. The kernel maps each
+ * PT_LOAD from its page-aligned file offset at its page-aligned run-time address.
  */
-public final class LoadBias {
+final class LoadBias {
     private LoadBias() {
     }
 
     /** The bias of {@code binary} in process {@code pid}; 0 for a fixed-address executable; empty if not mapped. */
-    public static OptionalLong of(int pid, Path binary, ElfFile elf) {
+    static OptionalLong of(int pid, Path binary, ElfFile elf) {
         if (elf.type() == ElfFile.ET_EXEC) return OptionalLong.of(0);
         List<String> lines;
         try {
@@ -44,8 +44,9 @@ public final class LoadBias {
         long start = Long.parseUnsignedLong(f[0].substring(0, dash), 16);
         long offset = Long.parseUnsignedLong(f[2], 16);
         for (Segment s : elf.segments()) {
-            if (s.isLoad() && offset >= s.offset() && offset < s.offset() + Math.max(1, s.fileSize())) {
-                return OptionalLong.of(start - (s.vaddr() + offset - s.offset()));
+            long pageOffset = s.offset() & ~0xfffL;
+            if (s.isLoad() && offset == pageOffset) {
+                return OptionalLong.of(start - (s.vaddr() & ~0xfffL));
             }
         }
         return OptionalLong.empty();
