@@ -30,4 +30,8 @@ struct copy_header {
 	u32 pad;
 };
 
+/* dev.gowarden.event.EventRecord reads these offsets */
+_Static_assert(sizeof(struct event_header) == 80, "EventRecord.HEADER_SIZE");
+_Static_assert(sizeof(struct copy_header) == 16, "EventRecord copy header");
+
 #endif

@@ -64,6 +64,12 @@ struct string_value {
 	u8 bytes[MAX_VALUE_LEN];
 };
 
+/* dev.gowarden.sensor.SelectorEncoding writes these layouts */
+_Static_assert(sizeof(struct filter) == 72, "SelectorEncoding.FILTER_SIZE");
+_Static_assert(sizeof(struct selector) == 376, "SelectorEncoding.SELECTOR_SIZE");
+_Static_assert(sizeof(struct probe_selectors) == 1888, "SelectorEncoding.SIZE");
+_Static_assert(sizeof(struct string_value) == 264, "SelectorEncoding.STRING_VALUE_SIZE");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1024);

@@ -6,6 +6,7 @@ import dev.gowarden.abi.ValueLayout;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.policy.PolicyParser;
 import dev.gowarden.policy.TracingPolicy;
+import dev.gowarden.sensor.GoTraceSensor;
 import dev.gowarden.sensor.PolicyResolver;
 import dev.gowarden.sensor.ProbeResolver;
 import picocli.CommandLine.Command;
@@ -19,8 +20,9 @@ import java.util.concurrent.Callable;
 @Command(name = "policy", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Work with Tetragon-style TracingPolicy files (apiVersion cilium.io/v1alpha1, kind TracingPolicy) whose "
                 + "uprobes name Go functions.", ""},
-        subcommands = {PolicyCommand.Check.class},
-        footer = {"", "Examples:", "  gowarden policy check examples/policies/block-drop-table.yaml"})
+        subcommands = {PolicyCommand.Check.class, PolicyCommand.Run.class},
+        footer = {"", "Examples:", "  gowarden policy check examples/policies/block-drop-table.yaml",
+                "  gowarden policy run examples/policies/demo-users.yaml -c ./demo/demo --json"})
 final class PolicyCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -28,6 +30,95 @@ final class PolicyCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = {"Run a policy: probes on its functions, its selectors evaluated in the kernel on every call "
+                    + "(matchArgs on go_string and integer arguments, matchPIDs), then its actions: Post (an event, with the "
+                    + "policy's name, message and tags), NoPost, Sigkill, Signal. Until Ctrl-C, or until -c's command exits.", ""},
+            footer = {"", "Not run yet (refused by name): matchBinaries, matchPIDs followForks, Override (clearGoString needs a "
+                    + "kernel that lets uprobe programs write registers)."})
+    static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "POLICY", description = "the TracingPolicy YAML file")
+        Path file;
+
+        @picocli.CommandLine.Option(names = "--json", description = "one JSON object per event, shaped like Tetragon's process_uprobe")
+        boolean json;
+
+        @picocli.CommandLine.Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "only this process (and what it forks)")
+        Integer pid;
+
+        @picocli.CommandLine.Option(names = {"-c", "--command"}, paramLabel = "COMMAND", description = "run COMMAND and apply the policy to it until it exits")
+        String command;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (pid != null && command != null) throw new UsageException("use either --pid or -c, not both");
+            TracingPolicy policy = PolicyParser.parse(file);
+            refuseWhatDoesNotRunYet(policy);
+            if (policy.uprobes().size() != 1 || policy.uprobes().getFirst().symbols().isEmpty()) {
+                throw new UsageException(file + ": policy run takes one uprobe hook (one binary) so far; this policy has "
+                        + policy.uprobes().size());
+            }
+            TracingPolicy.Uprobe hook = policy.uprobes().getFirst();
+            PrintWriter err = spec.commandLine().getErr();
+            GoBinary opened;
+            try {
+                opened = GoBinary.open(Path.of(hook.path()));
+            } catch (RuntimeException e) {
+                throw new Check.BindException(file + ": spec.uprobes[0].path: " + e.getMessage());
+            }
+            try (GoBinary bin = opened; ProbeResolver resolver = new ProbeResolver(bin)) {
+                List<PolicyResolver.BoundFunction> bound;
+                try {
+                    bound = PolicyResolver.bind(hook, 0, bin, resolver);
+                } catch (RuntimeException e) {
+                    throw new Check.BindException(file + ": " + e.getMessage());
+                }
+                Preflight.requireBpfPrivileges();
+                Preflight.ensureBpffs();
+                return TraceSession.guarded(stop -> {
+                    try (GoTraceSensor sensor = new GoTraceSensor(GoTraceSensor.Options.defaults())) {
+                        for (PolicyResolver.BoundFunction f : bound) {
+                            sensor.tracePolicy(f, bin, policy.name(), pid == null ? -1 : pid, resolver.runtimeOffsets());
+                        }
+                        sensor.attach();
+                        String what = String.format("policy %s: %d function%s", policy.name(), bound.size(), bound.size() == 1 ? "" : "s");
+                        return TraceSession.pump(sensor, bin.path().toAbsolutePath().toString(), json, pid, command, what,
+                                spec.commandLine().getOut(), err, stop);
+                    }
+                });
+            }
+        }
+
+        private void refuseWhatDoesNotRunYet(TracingPolicy policy) {
+            for (int u = 0; u < policy.uprobes().size(); u++) {
+                List<TracingPolicy.Selector> selectors = policy.uprobes().get(u).selectors();
+                for (int s = 0; s < selectors.size(); s++) {
+                    TracingPolicy.Selector sel = selectors.get(s);
+                    String where = file + ": spec.uprobes[" + u + "].selectors[" + s + "]";
+                    if (!sel.matchBinaries().isEmpty()) throw new UsageException(where + ".matchBinaries: not run yet (policy check reads it)");
+                    if (sel.matchPids().stream().anyMatch(TracingPolicy.MatchPids::followForks)) {
+                        throw new UsageException(where + ".matchPIDs: followForks is not run yet");
+                    }
+                    if (sel.matchArgs().size() + sel.matchPids().size() > dev.gowarden.sensor.SelectorEncoding.MAX_FILTERS) {
+                        throw new UsageException(where + ": more than " + dev.gowarden.sensor.SelectorEncoding.MAX_FILTERS
+                                + " filters (matchArgs and matchPIDs together)");
+                    }
+                    for (TracingPolicy.Action a : sel.actions()) {
+                        if (a instanceof TracingPolicy.Action.Override) {
+                            dev.gowarden.features.Features.Result regs = new dev.gowarden.features.Features().writableUprobeRegisters();
+                            throw new UsageException(where + ".matchActions: Override clearGoString writes the string's "
+                                    + "length register from the uprobe, which this kernel " + (regs.available()
+                                    ? "allows, but gowarden does not run yet" : "does not allow (" + regs.detail() + ")"));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,

@@ -2,10 +2,6 @@ package dev.gowarden.cli;
 
 import dev.gowarden.abi.Signature;
 import dev.gowarden.abi.SignatureParser;
-import dev.gowarden.event.CompactFormatter;
-import dev.gowarden.event.EventFormatter;
-import dev.gowarden.event.GoCallEvent;
-import dev.gowarden.event.TetragonJsonFormatter;
 import dev.gowarden.disasm.CodeAnalysisException;
 import dev.gowarden.features.Features;
 import dev.gowarden.golang.CodeAnalyzer;
@@ -18,18 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "trace", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Trace calls to Go functions and print their arguments, decoded per Go's calling convention "
@@ -118,61 +107,46 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             boolean wantReturns = returns || returnsOnly;
             int maxProbes = Math.max(GoTraceSensor.Options.DEFAULT_MAX_PROBES, targets.size() * (wantReturns ? 2 : 1));
             // SIGTERM/Ctrl-C: stop the loop, then let the sensor close (links, tracefs entries) before the JVM exits.
-            AtomicBoolean stop = new AtomicBoolean();
-            CountDownLatch closed = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                stop.set(true);
-                try {
-                    closed.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+            return TraceSession.guarded(stop -> {
+                try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi, maxProbes))) {
+                    int traced = 0;
+                    int entriesOnly = 0;
+                    int undecodable = 0;
+                    for (Target t : targets) {
+                        ProbeResolver.Resolved r = t.resolved();
+                        boolean hasReturn;
+                        try {
+                            hasReturn = !CodeAnalyzer.analyze(bin, r.function()).returns().isEmpty();
+                        } catch (CodeAnalysisException e) {
+                            if (!t.fromPattern()) throw e;
+                            undecodable++;      // a pattern's match whose code we cannot place a probe in
+                            continue;
+                        }
+                        if (wantReturns && !hasReturn && t.fromPattern()) {
+                            entriesOnly++;      // never returns normally (panics, exits, loops): its calls are still worth seeing
+                            if (returnsOnly) continue;
+                            sensor.traceCalls(bin, r.function(), r.signature(), true, false, pid == null ? -1 : pid, offsets);
+                        } else {
+                            sensor.traceCalls(bin, r.function(), r.signature(), !returnsOnly, wantReturns, pid == null ? -1 : pid, offsets);
+                        }
+                        traced++;
+                    }
+                    if (traced == 0) throw new UsageException("nothing to trace: no matched function has a return to probe");
+                    attachWithProgress(sensor, multi, err);
+                    if (entriesOnly > 0) {
+                        err.printf("gowarden: %d matched function%s never return%s normally: %s%n", entriesOnly, entriesOnly == 1 ? "" : "s",
+                                entriesOnly == 1 ? "s" : "", returnsOnly ? "not traced" : "calls only");
+                    }
+                    if (undecodable > 0) {
+                        err.printf("gowarden: %d matched function%s skipped: code that does not decode as instructions%n", undecodable,
+                                undecodable == 1 ? "" : "s");
+                    }
+                    String what = String.format("tracing %d function%s%s", traced, traced == 1 ? "" : "s",
+                            returnsOnly ? " (returns only)" : returns ? " (calls and returns)" : "");
+                    return TraceSession.pump(sensor, bin.path().toAbsolutePath().toString(), json, pid, command, what,
+                            spec.commandLine().getOut(), err, stop);
                 }
             });
-            Runtime.getRuntime().addShutdownHook(hook);
-            try (GoTraceSensor sensor = new GoTraceSensor(new GoTraceSensor.Options(ringMiB << 20, mode, stringSize, multi, maxProbes))) {
-                int traced = 0;
-                int entriesOnly = 0;
-                int undecodable = 0;
-                for (Target t : targets) {
-                    ProbeResolver.Resolved r = t.resolved();
-                    boolean hasReturn;
-                    try {
-                        hasReturn = !CodeAnalyzer.analyze(bin, r.function()).returns().isEmpty();
-                    } catch (CodeAnalysisException e) {
-                        if (!t.fromPattern()) throw e;
-                        undecodable++;      // a pattern's match whose code we cannot place a probe in
-                        continue;
-                    }
-                    if (wantReturns && !hasReturn && t.fromPattern()) {
-                        entriesOnly++;      // never returns normally (panics, exits, loops): its calls are still worth seeing
-                        if (returnsOnly) continue;
-                        sensor.traceCalls(bin, r.function(), r.signature(), true, false, pid == null ? -1 : pid, offsets);
-                    } else {
-                        sensor.traceCalls(bin, r.function(), r.signature(), !returnsOnly, wantReturns, pid == null ? -1 : pid, offsets);
-                    }
-                    traced++;
-                }
-                if (traced == 0) throw new UsageException("nothing to trace: no matched function has a return to probe");
-                attachWithProgress(sensor, multi, err);
-                if (entriesOnly > 0) {
-                    err.printf("gowarden: %d matched function%s never return%s normally: %s%n", entriesOnly, entriesOnly == 1 ? "" : "s",
-                            entriesOnly == 1 ? "s" : "", returnsOnly ? "not traced" : "calls only");
-                }
-                if (undecodable > 0) {
-                    err.printf("gowarden: %d matched function%s skipped: code that does not decode as instructions%n", undecodable,
-                            undecodable == 1 ? "" : "s");
-                }
-                return run(sensor, bin, err, stop, traced);
-            } finally {
-                closed.countDown();
-                if (!stop.get()) {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException ignored) {
-                        // already shutting down
-                    }
-                }
-            }
         }
     }
 
@@ -237,55 +211,5 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         if (pid != null && command != null) throw new UsageException("use either --pid or -c, not both");
         if (returns && returnsOnly) throw new UsageException("use either --returns or --returns-only, not both");
         if (pid != null && !Files.exists(Path.of("/proc", pid.toString()))) throw new UsageException("--pid " + pid + ": no such process");
-    }
-
-    private int run(GoTraceSensor sensor, GoBinary bin, PrintWriter err, AtomicBoolean stop, int functions) throws IOException, InterruptedException {
-        EventFormatter formatter = json ? new TetragonJsonFormatter() : new CompactFormatter(ZoneId.systemDefault());
-        Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
-        StringBuilder line = new StringBuilder(512);
-        String binaryPath = bin.path().toAbsolutePath().toString();
-        java.util.function.Consumer<GoCallEvent> sink = e -> {
-            line.setLength(0);
-            formatter.format(e, binaryPath, line);
-            line.append('\n');
-            try {
-                out.append(line);
-            } catch (IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
-            }
-        };
-        Process child = null;
-        int exit = 0;
-        try {
-            if (command != null) {
-                child = CommandLauncher.start(command, sensor);
-            } else if (pid != null) {
-                sensor.restrictTo(List.of(pid));
-            }
-            err.printf("gowarden: tracing %d function%s%s in %s%s; Ctrl-C to stop%n", functions, functions == 1 ? "" : "s",
-                    returnsOnly ? " (returns only)" : returns ? " (calls and returns)" : "",
-                    binaryPath, pid != null ? " (pid " + pid + ")" : command != null ? " (command: " + command + ")" : " (all processes)");
-            err.flush();
-            while (!stop.get()) {
-                int n = sensor.poll(200, sink);
-                if (n > 0) out.flush();
-                if (child != null && !child.isAlive()) {
-                    // Drain what the command produced before it exited.
-                    Thread.sleep(50);
-                    while (sensor.poll(0, sink) > 0) {
-                        // keep draining
-                    }
-                    exit = child.exitValue();
-                    break;
-                }
-            }
-            out.flush();
-            GoTraceSensor.Stats s = sensor.stats();
-            err.printf("gowarden: %d events, %d dropped (ring buffer full)%n", s.events(), s.dropped());
-            err.flush();
-        } finally {
-            if (child != null && child.isAlive()) child.destroy();
-        }
-        return exit;
     }
 }

@@ -38,6 +38,13 @@ public final class CompactFormatter implements EventFormatter {
             sb.append(" in ");
             appendDuration(sb, e.durationNs());
         }
+        if (f.policy() != null) {
+            sb.append("  [").append(f.policy().name());
+            if ((e.actions() & GoCallEvent.ACTION_SIGKILL) != 0) sb.append(", killed");
+            else if ((e.actions() & GoCallEvent.ACTION_SIGNAL) != 0) sb.append(", signalled");
+            if (!f.policy().message().isEmpty()) sb.append(": ").append(f.policy().message());
+            sb.append(']');
+        }
     }
 
     /** 850ns, 14.2µs, 1.234ms, 2.500s: about four significant digits, in the unit that keeps the number short. */

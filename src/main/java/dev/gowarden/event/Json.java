@@ -61,6 +61,13 @@ public final class Json {
         return this;
     }
 
+    /** A string element of the array being written. */
+    public Json value(String value) {
+        separator();
+        string(value);
+        return this;
+    }
+
     public Json field(String name, long value) {
         key(name);
         sb.append(value);

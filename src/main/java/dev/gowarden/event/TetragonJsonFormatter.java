@@ -34,9 +34,25 @@ public final class TetragonJsonFormatter implements EventFormatter {
         }
         j.endArray();
         if (f.kind() == TracedFunction.Kind.RETURN && e.durationNs() > 0) j.field("latency_ns", e.durationNs());
+        if (f.policy() != null) {
+            j.field("action", action(e.actions())).field("policy_name", f.policy().name());
+            if (!f.policy().message().isEmpty()) j.field("message", f.policy().message());
+            if (!f.policy().tags().isEmpty()) {
+                j.array("tags");
+                for (String t : f.policy().tags()) j.value(t);
+                j.endArray();
+            }
+        }
         j.endObject();
         j.field("time", Instant.ofEpochSecond(0, e.epochNanos()).toString());
         j.endObject();
+    }
+
+    /** Tetragon's action enum for what the selector did: a kill or a signal outranks the post that reports it. */
+    static String action(int bits) {
+        if ((bits & GoCallEvent.ACTION_SIGKILL) != 0) return "KPROBE_ACTION_SIGKILL";
+        if ((bits & GoCallEvent.ACTION_SIGNAL) != 0) return "KPROBE_ACTION_SIGNAL";
+        return "KPROBE_ACTION_POST";
     }
 
     private static void argument(Json j, GoType type, GoValue v) {

@@ -31,11 +31,11 @@ import java.util.regex.Pattern;
  * means less than it says.
  */
 public final class PolicyParser {
-    /** Tetragon's limits: selectors per hook, filters and actions per selector, integer values per filter. */
+    /** Tetragon's limits (selectors per hook, filters and actions per selector, integer values per filter); strings too. */
     static final int MAX_SELECTORS = 5;
     static final int MAX_MATCH_ARGS = 5;
     static final int MAX_ACTIONS = 3;
-    static final int MAX_INT_VALUES = 4;
+    static final int MAX_VALUES = 4;
     static final int MAX_STRING_VALUE = 255;
     static final int MAX_MESSAGE = 256;
     static final int MAX_TAGS = 16;
@@ -233,8 +233,9 @@ public final class PolicyParser {
         if (valueNodes.isEmpty()) throw valuesNode.error("no values");
         List<String> values = new ArrayList<>();
         for (YamlNode v : valueNodes) values.add(value(v, arg, op));
-        if (!arg.type().isString() && values.size() > MAX_INT_VALUES) {
-            throw valueNodes.get(MAX_INT_VALUES).error("more than " + MAX_INT_VALUES + " values for an integer filter");
+        if (values.size() > MAX_VALUES) {
+            throw valueNodes.get(MAX_VALUES).error("more than " + MAX_VALUES + " values in one filter (gowarden compares up to "
+                    + MAX_VALUES + " in the kernel; split them over selectors)");
         }
         return new MatchArg(position, op, values);
     }
@@ -269,7 +270,9 @@ public final class PolicyParser {
             throw m.get("isNamespacePID").error("not supported by gowarden yet (PIDs are host PIDs)");
         }
         List<Integer> pids = new ArrayList<>();
-        for (YamlNode v : node.required(m, "values").list()) pids.add((int) v.integer(0, Integer.MAX_VALUE));
+        List<YamlNode> pidNodes = node.required(m, "values").list();
+        if (pidNodes.size() > MAX_VALUES) throw pidNodes.get(MAX_VALUES).error("more than " + MAX_VALUES + " PIDs in one filter");
+        for (YamlNode v : pidNodes) pids.add((int) v.integer(0, Integer.MAX_VALUE));
         boolean follow = YamlNode.optional(m, "followForks").map(YamlNode::bool).orElse(false);
         return new MatchPids(op.equals("In"), pids, follow);
     }

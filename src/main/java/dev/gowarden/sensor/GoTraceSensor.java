@@ -11,6 +11,8 @@ import dev.gowarden.event.GoCallEvent;
 import dev.gowarden.event.GoValue;
 import dev.gowarden.event.TracedFunction;
 import dev.gowarden.event.TypeNamer;
+import dev.gowarden.event.ValuePlan;
+import dev.gowarden.policy.TracingPolicy;
 import dev.gowarden.event.ValueDecoder;
 import dev.gowarden.golang.CodeAnalyzer;
 import dev.gowarden.golang.GoBinary;
@@ -80,6 +82,9 @@ public final class GoTraceSensor implements AutoCloseable {
     private final RingBuffer ring;
     private final Attacher attacher;
     private final BpfMap specs;
+    private final BpfMap selectors;
+    private final BpfMap stringValues;
+    private int nextString;
     private final BpfMap drops;
     private final List<Link> links = new ArrayList<>();
     private final List<Probe> probes = new ArrayList<>();
@@ -98,6 +103,7 @@ public final class GoTraceSensor implements AutoCloseable {
         try {
             obj.maxEntries("events", options.ringBytes());
             obj.maxEntries("probe_specs", options.maxProbes());
+            obj.maxEntries("probe_selectors", options.maxProbes());
             if (options.uprobeMulti()) {
                 obj.onlyLoad("go_uprobe_multi", "track_fork", "track_exit").expectedAttachType("go_uprobe_multi", Attacher.BPF_TRACE_UPROBE_MULTI);
             } else {
@@ -105,6 +111,8 @@ public final class GoTraceSensor implements AutoCloseable {
             }
             obj.load();
             this.specs = obj.map("probe_specs");
+            this.selectors = obj.map("probe_selectors");
+            this.stringValues = obj.map("string_values");
             this.drops = obj.map("drops");
             this.ring = new RingBuffer(obj.map("events"));
         } catch (RuntimeException e) {
@@ -147,13 +155,69 @@ public final class GoTraceSensor implements AutoCloseable {
         return entries ? List.of(entry, ret) : List.of(ret);
     }
 
+    /**
+     * Traces a function for a policy hook: an entry probe capturing the hook's listed arguments, whose selectors
+     * the kernel evaluates on every call (filters, then Post/NoPost/Sigkill/Signal). Events carry the policy context.
+     */
+    public TracedFunction tracePolicy(PolicyResolver.BoundFunction bound, GoBinary bin, String policyName, int pid, RuntimeOffsets offsets) {
+        TracingPolicy.Uprobe hook = bound.uprobe();
+        List<Integer> indexes = hook.args().stream().map(TracingPolicy.Arg::index).toList();
+        List<String> labels = hook.args().stream().map(TracingPolicy.Arg::label).toList();
+        TracedFunction.PolicyContext context = new TracedFunction.PolicyContext(policyName, hook.message(), hook.tags());
+        int id = probes.size();
+        TracedFunction traced = trace(bin, bound.function(), bound.signature(), TracedFunction.Kind.ENTRY, pid, offsets, 0, false,
+                indexes, labels, context);
+        List<SelectorEncoding.ArgWords> words = new ArrayList<>();
+        for (int a = 0; a < hook.args().size(); a++) {
+            ValuePlan plan = traced.values().get(a);
+            TracingPolicy.ArgType type = hook.args().get(a).type();
+            int word = wordAt(plan, 0);
+            int length = type.isString() ? wordAt(plan, 8) : 0;
+            if (word < 0 || length < 0) {
+                throw new BpfException(bound.function().name() + ": argument " + hook.args().get(a).index() + " is not readable by a uprobe ("
+                        + plan.missing().values().stream().findFirst().orElse("not captured") + ")");
+            }
+            words.add(new SelectorEncoding.ArgWords(word, length, type.isString() ? 8 : type.size(), type.signed(), type.isString()));
+        }
+        SelectorEncoding.Encoded encoded = SelectorEncoding.encode(hook.selectors(), words, nextString);
+        if (nextString + encoded.strings().size() > stringValues.maxEntries()) {
+            throw new BpfException("too many string values in the policy's selectors: string_values holds " + stringValues.maxEntries());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            for (byte[] value : encoded.strings()) {
+                stringValues.updateInt(nextString++, arena.allocateFrom(ValueLayout.JAVA_BYTE, value));
+            }
+            selectors.updateInt(id, arena.allocateFrom(ValueLayout.JAVA_BYTE, encoded.selectors()));
+        }
+        return traced;
+    }
+
+    private static int wordAt(ValuePlan plan, long offset) {
+        for (ValuePlan.PlacedWord w : plan.words()) {
+            if (w.valueOffset() == offset) return w.wordIndex();
+        }
+        return -1;
+    }
+
     private TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets,
                                  int timingId, boolean silent) {
+        return trace(bin, fn, sig, kind, pid, offsets, timingId, silent, null, null, null);
+    }
+
+    private TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets,
+                                 int timingId, boolean silent, List<Integer> argIndexes, List<String> labels,
+                                 TracedFunction.PolicyContext policy) {
         int id = probes.size();
         if (id >= specs.maxEntries()) {
             throw new BpfException("too many probes: probe_specs holds " + specs.maxEntries());
         }
-        ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize(), offsets, timingId, silent);
+        ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize(), offsets, timingId, silent,
+                argIndexes, labels);
+        if (policy != null) {
+            TracedFunction f = planned.function();
+            planned = new ProbePlanner.PlannedProbe(planned.spec(),
+                    new TracedFunction(f.id(), f.binary(), f.symbol(), f.kind(), f.values(), policy), planned.abi());
+        }
         try (Arena arena = Arena.ofConfined()) {
             byte[] bytes = planned.spec().encode();
             MemorySegment value = arena.allocate(bytes.length, 8);
@@ -285,7 +349,7 @@ public final class GoTraceSensor implements AutoCloseable {
         List<GoValue> values = new ArrayList<>(p.decoders().length);
         for (ValueDecoder d : p.decoders()) values.add(d.decode(view));
         return new GoCallEvent(view.ktimeNs() + monoToEpochNanos, view.tgid(), view.tid(), view.goid(), view.comm(), p.function(), values,
-                view.durationNs());
+                view.durationNs(), view.actions());
     }
 
     /** Whether a process is in the traced set (it leaves it when it exits). */

@@ -45,6 +45,15 @@ public final class ProbePlanner {
      */
     public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize,
                                     RuntimeOffsets offsets, int timingId, boolean silent) {
+        return plan(bin, fn, sig, kind, id, stringSize, offsets, timingId, silent, null, null);
+    }
+
+    /**
+     * As above, capturing only the arguments at {@code argIndexes} (in that order, labelled {@code labels} where not
+     * empty) when not null: a policy reports and filters on the arguments it lists.
+     */
+    public static PlannedProbe plan(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int id, int stringSize,
+                                    RuntimeOffsets offsets, int timingId, boolean silent, List<Integer> argIndexes, List<String> labels) {
         Arch arch = Arch.fromGoName(bin.architecture());
         FrameLayout.Abi abi = switch (fn.assembly() ? GoAbi.ABI0 : bin.abi()) {
             case ABI_INTERNAL -> FrameLayout.Abi.ABI_INTERNAL;
@@ -59,9 +68,12 @@ public final class ProbePlanner {
         // 8 copies: every value's own words, then string contents, then what is read through pointers.
         ProbeSpec.Builder spec = new ProbeSpec.Builder();
         List<Draft> drafts = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
+        List<Integer> chosen = argIndexes != null ? argIndexes : java.util.stream.IntStream.range(0, values.size()).boxed().toList();
+        for (int c = 0; c < chosen.size(); c++) {
+            int i = chosen.get(c);
             ValueLayout v = values.get(i);
-            String label = v.param().name().isEmpty() ? (kind == TracedFunction.Kind.ENTRY ? "arg" : "ret") + i : v.param().name();
+            String label = labels != null && !labels.get(c).isEmpty() ? labels.get(c)
+                    : v.param().name().isEmpty() ? (kind == TracedFunction.Kind.ENTRY ? "arg" : "ret") + i : v.param().name();
             Draft d = new Draft(label, v.param().type());
             d.placeOwnWords(arch, v, spec);
             drafts.add(d);
