@@ -39,10 +39,13 @@ final class PolicyCommand implements Runnable {
             footer = {"", "Not run yet (refused by name): matchBinaries, matchPIDs followForks, Override (clearGoString needs a "
                     + "kernel that lets uprobe programs write registers)."})
     static final class Run implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "POLICY", description = "the TracingPolicy YAML file")
+        @Parameters(index = "0..*", arity = "1..*", paramLabel = "POLICY", description = "TracingPolicy YAML files: any number of "
+                + "LSM-hook policies (they share one program per hook), or one with a uprobe hook")
+        List<Path> files;
+
         Path file;
 
-        @picocli.CommandLine.Option(names = "--json", description = "one JSON object per event, shaped like Tetragon's process_uprobe")
+        @picocli.CommandLine.Option(names = "--json", description = "one JSON object per event, shaped like Tetragon's process_uprobe / process_lsm")
         boolean json;
 
         @picocli.CommandLine.Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "only this process (and what it forks)")
@@ -57,7 +60,15 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (pid != null && command != null) throw new UsageException("use either --pid or -c, not both");
-            TracingPolicy policy = PolicyParser.parse(file);
+            List<TracingPolicy> policies = new java.util.ArrayList<>();
+            for (Path f : files) policies.add(PolicyParser.parse(f));
+            boolean lsm = policies.stream().anyMatch(p -> !p.lsmhooks().isEmpty());
+            boolean uprobes = policies.stream().anyMatch(p -> !p.uprobes().isEmpty());
+            if (lsm && uprobes) throw new UsageException("run LSM-hook policies and uprobe policies separately for now");
+            if (lsm) return runLsm(policies);
+            if (files.size() > 1) throw new UsageException("policy run takes one uprobe policy at a time so far");
+            file = files.getFirst();
+            TracingPolicy policy = policies.getFirst();
             refuseWhatDoesNotRunYet(policy);
             if (policy.uprobes().size() != 1 || policy.uprobes().getFirst().symbols().isEmpty()) {
                 throw new UsageException(file + ": policy run takes one uprobe hook (one binary) so far; this policy has "
@@ -92,6 +103,47 @@ final class PolicyCommand implements Runnable {
                     }
                 });
             }
+        }
+
+        /** LSM-hook policies: one shared program per hook, every policy a set of rules in its map. */
+        private int runLsm(List<TracingPolicy> policies) throws Exception {
+            if (pid != null) throw new UsageException("--pid does not apply to LSM hooks (they watch every process)");
+            Preflight.requireBpfPrivileges();
+            dev.gowarden.features.Features.Result lsmFeature = new dev.gowarden.features.Features().bpfLsm();
+            if (!lsmFeature.available()) {
+                throw new UsageException("LSM-hook policies need BPF LSM programs, which this kernel refuses (" + lsmFeature.detail()
+                        + "); lab/lab.sh runs them in a kernel that has them");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            java.io.Writer out = new java.io.BufferedWriter(spec.commandLine().getOut(), 1 << 16);
+            return TraceSession.guarded(stop -> {
+                try (dev.gowarden.sensor.LsmOverrideSensor sensor = new dev.gowarden.sensor.LsmOverrideSensor()) {
+                    for (TracingPolicy p : policies) sensor.add(p);
+                    sensor.attach();
+                    err.printf("gowarden: %d polic%s on LSM hooks, %d rules in one shared program per hook; Ctrl-C to stop%n",
+                            policies.size(), policies.size() == 1 ? "y" : "ies", sensor.ruleCount());
+                    err.flush();
+                    StringBuilder line = new StringBuilder(512);
+                    java.util.function.Consumer<dev.gowarden.sensor.LsmOverrideSensor.LsmEvent> sink = e -> {
+                        line.setLength(0);
+                        if (json) {
+                            dev.gowarden.event.LsmFormat.json(line, e.epochNanos(), e.comm(), e.tgid(), e.tid(), e.hook(), e.path(), e.error(),
+                                    e.policy().name(), e.spec().message(), e.spec().tags());
+                        } else {
+                            dev.gowarden.event.LsmFormat.compact(line, java.time.ZoneId.systemDefault(), e.epochNanos(), e.comm(), e.tgid(),
+                                    e.tid(), e.hook(), e.path(), e.error(), e.policy().name(), e.spec().message());
+                        }
+                        try {
+                            out.append(line).append('\n');
+                        } catch (java.io.IOException ex) {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                    };
+                    // LSM hooks watch every process: the command only bounds how long the policies run
+                    Process child = command == null ? null : new ProcessBuilder("/bin/sh", "-c", command).inheritIO().start();
+                    return TraceSession.loop(timeout -> sensor.poll(timeout, sink), child, stop, out);
+                }
+            });
         }
 
         private void refuseWhatDoesNotRunYet(TracingPolicy policy) {

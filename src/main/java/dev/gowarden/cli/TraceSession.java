@@ -58,6 +58,28 @@ final class TraceSession {
     }
 
     /**
+     * Polls (a timeout in ms, the number of events) until stop is set or the child, if any, exits; then drains what
+     * the child produced before it exited. Returns the child's exit status (0 without one).
+     */
+    static int loop(java.util.function.IntUnaryOperator poll, Process child, AtomicBoolean stop, Writer out)
+            throws IOException, InterruptedException {
+        int exit = 0;
+        while (!stop.get()) {
+            if (poll.applyAsInt(200) > 0) out.flush();
+            if (child != null && !child.isAlive()) {
+                Thread.sleep(50);
+                while (poll.applyAsInt(0) > 0) {
+                    // keep draining
+                }
+                exit = child.exitValue();
+                break;
+            }
+        }
+        out.flush();
+        return exit;
+    }
+
+    /**
      * Starts the command (traced from its first instruction) or restricts to the pid, says what is traced, then prints
      * events until the command exits or stop is set; returns the command's exit status (0 otherwise).
      */
@@ -87,20 +109,7 @@ final class TraceSession {
             err.printf("gowarden: %s in %s%s; Ctrl-C to stop%n", what, binaryPath,
                     pid != null ? " (pid " + pid + ")" : command != null ? " (command: " + command + ")" : " (all processes)");
             err.flush();
-            while (!stop.get()) {
-                int n = sensor.poll(200, sink);
-                if (n > 0) out.flush();
-                if (child != null && !child.isAlive()) {
-                    // Drain what the command produced before it exited.
-                    Thread.sleep(50);
-                    while (sensor.poll(0, sink) > 0) {
-                        // keep draining
-                    }
-                    exit = child.exitValue();
-                    break;
-                }
-            }
-            out.flush();
+            exit = loop(timeout -> sensor.poll(timeout, sink), child, stop, out);
             GoTraceSensor.Stats s = sensor.stats();
             err.printf("gowarden: %d events, %d dropped (ring buffer full)%n", s.events(), s.dropped());
             err.flush();

@@ -172,6 +172,39 @@ public final class Features {
         return probe("fmod_ret programs", () -> loadResult("fmod_ret programs", "fmod_ret_probe", "fmod_ret/security_file_open loads"));
     }
 
+    /**
+     * How many programs the kernel lets attach to one kernel function's trampoline: copies of the LSM probe program
+     * (a program attaches to a trampoline once; each copy is its own program) attached to file_open until the
+     * kernel refuses; all detached and unloaded after.
+     */
+    public Result trampolineLinks() {
+        String name = "trampoline links per function";
+        return probe(name, () -> {
+            if (!activeLsms().contains("bpf")) return new Result(name, false, "needs BPF LSM to probe ('bpf' is not an active LSM)");
+            List<BpfObject> objects = new ArrayList<>();
+            List<dev.gowarden.link.Link> links = new ArrayList<>();
+            try {
+                Attacher attacher = new Attacher(Attacher.Mode.AUTO);
+                for (int i = 0; i < 128; i++) {
+                    BpfObject obj = BpfObject.fromResource("features").onlyLoad("lsm_probe");
+                    objects.add(obj);
+                    obj.load();
+                    try {
+                        links.add(attacher.trampoline(obj.program("lsm_probe"), Attacher.BPF_LSM_MAC, "security_file_open"));
+                    } catch (BpfException e) {
+                        return new Result(name, true, links.size() + " programs on security_file_open, the next one: " + Errno.describe(e.errno()));
+                    }
+                }
+                return new Result(name, true, "more than " + links.size());
+            } catch (BpfException e) {
+                return new Result(name, false, "load refused: " + Errno.describe(e.errno()));
+            } finally {
+                links.forEach(dev.gowarden.link.Link::close);
+                objects.forEach(BpfObject::close);
+            }
+        });
+    }
+
     public List<Result> kfuncs() {
         Map<String, Boolean> present;
         try {
@@ -190,7 +223,8 @@ public final class Features {
     /** Every probe, in a stable order. */
     public List<Result> all() {
         List<Result> out = new ArrayList<>(List.of(btf(), ringBuffer(), uprobePmu(), tracefsUprobeEvents(), uprobeMulti(),
-                writableUprobeRegisters(), kprobePmu(), tracefsKprobeEvents(), kprobeAttach(), fentry(), fmodRet(), bpfLsm()));
+                writableUprobeRegisters(), kprobePmu(), tracefsKprobeEvents(), kprobeAttach(), fentry(), fmodRet(), bpfLsm(),
+                trampolineLinks()));
         out.addAll(kfuncs());
         return out;
     }

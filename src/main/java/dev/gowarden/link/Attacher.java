@@ -121,7 +121,31 @@ public final class Attacher {
             MemorySegment attr = UprobeMultiRequest.build(arena, prog.fd(), file.toAbsolutePath().toString(), offsets, cookies, pid, retprobe);
             Native.Result r = Native.libc().bpf(BPF_LINK_CREATE, attr, attr.byteSize());
             if (r.failed()) throw new BpfException("cannot attach " + what + explain(r.errno()), r.errno());
-            return new UprobeMultiLink(what, (int) r.value());
+            return new FdLink(what, (int) r.value());
+        }
+    }
+
+    /** BPF_LSM_MAC: an LSM program attached to the hook it was loaded for (its section, e.g. lsm/file_open). */
+    public static final int BPF_LSM_MAC = 27;
+
+    /**
+     * Attaches a program loaded for a kernel-function trampoline (LSM, fentry, fmod_ret): one BPF_LINK_CREATE with
+     * the target from load time. Every such link on one kernel function takes a trampoline slot; the kernel has 38
+     * (BPF_MAX_TRAMP_LINKS on x86-64) and refuses the next with E2BIG.
+     */
+    public Link trampoline(BpfProgram prog, int attachType, String target) {
+        String what = "trampoline " + target + " -> " + prog.name();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(64, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, prog.fd());
+            attr.set(ValueLayout.JAVA_INT, 8, attachType);
+            Native.Result r = Native.libc().bpf(BPF_LINK_CREATE, attr, 64);
+            if (r.failed()) {
+                throw new BpfException("cannot attach " + what + (r.errno() == Errno.E2BIG
+                        ? ": the kernel's trampoline for " + target + " is full (at most 38 programs on one kernel function)"
+                        : explain(r.errno())), r.errno());
+            }
+            return new FdLink(what, (int) r.value());
         }
     }
 

@@ -41,7 +41,7 @@ public final class PolicyParser {
     static final int MAX_TAGS = 16;
 
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Set<String> NOT_YET_SPEC = Set.of("kprobes", "fentries", "tracepoints", "usdts", "lsmhooks", "lists",
+    private static final Set<String> NOT_YET_SPEC = Set.of("kprobes", "fentries", "tracepoints", "usdts", "lists",
             "enforcers", "podSelector", "containerSelector", "hostSelector", "nodeSelector", "loader", "selectorsMacros");
     private static final Set<String> NOT_YET_UPROBE = Set.of("offsets", "addrs", "refCtrOffsets", "btfPath", "data", "return",
             "returnArg", "binaryDigests", "ignore");
@@ -92,15 +92,21 @@ public final class PolicyParser {
         YamlNode specNode = doc.required(top, "spec");
         Set<String> specKeys = new java.util.HashSet<>(NOT_YET_SPEC);
         specKeys.add("uprobes");
+        specKeys.add("lsmhooks");
         specKeys.add("options");
         Map<String, YamlNode> spec = specNode.mapping(specKeys);
-        refuse(spec, NOT_YET_SPEC, "gowarden runs uprobes on Go functions so far");
+        refuse(spec, NOT_YET_SPEC, "gowarden runs uprobes on Go functions and LSM hooks so far");
         YamlNode.optional(spec, "options").ifPresent(PolicyParser::options);
         List<Uprobe> uprobes = new ArrayList<>();
-        YamlNode uprobesNode = specNode.required(spec, "uprobes");
-        for (YamlNode u : uprobesNode.list()) uprobes.add(uprobe(u));
-        if (uprobes.isEmpty()) throw uprobesNode.error("no uprobes: nothing to run");
-        return new TracingPolicy(name, kind, uprobes, source);
+        YamlNode.optional(spec, "uprobes").ifPresent(n -> {
+            for (YamlNode u : n.list()) uprobes.add(uprobe(u));
+        });
+        List<TracingPolicy.LsmHook> lsmhooks = new ArrayList<>();
+        YamlNode.optional(spec, "lsmhooks").ifPresent(n -> {
+            for (YamlNode h : n.list()) lsmhooks.add(lsmHook(h));
+        });
+        if (uprobes.isEmpty() && lsmhooks.isEmpty()) throw specNode.error("no uprobes and no lsmhooks: nothing to run");
+        return new TracingPolicy(name, kind, uprobes, lsmhooks, source);
     }
 
     private static void options(YamlNode node) {
@@ -135,7 +141,11 @@ public final class PolicyParser {
         if (symbols.isEmpty()) throw symbolsNode.error("no symbols");
         List<Arg> args = new ArrayList<>();
         YamlNode.optional(m, "args").ifPresent(a -> {
-            for (YamlNode n : a.list()) args.add(arg(n, args));
+            for (YamlNode n : a.list()) {
+                Arg arg = arg(n, args);
+                if (arg.type() == ArgType.FILE) throw n.error("type file is an LSM hook argument; a Go function's are go_string or integers");
+                args.add(arg);
+            }
         });
         List<Selector> selectors = new ArrayList<>();
         YamlNode.optional(m, "selectors").ifPresent(s -> {
@@ -143,11 +153,72 @@ public final class PolicyParser {
             if (list.size() > MAX_SELECTORS) throw list.get(MAX_SELECTORS).error("more than " + MAX_SELECTORS + " selectors on one hook");
             for (YamlNode n : list) selectors.add(selector(n, args));
         });
+        for (int s = 0; s < selectors.size(); s++) {
+            for (Action a : selectors.get(s).actions()) {
+                if (a instanceof Action.Override o && o.error() != null) {
+                    throw m.get("selectors").error("selector " + s + ": Override argError on a Go function is not supported (its "
+                            + "results are in registers at RET; clearGoString neutralises a string argument instead)");
+                }
+                if (a instanceof Action.Override o && !o.clearGoString()) {
+                    throw m.get("selectors").error("selector " + s + ": Override on a Go function needs clearGoString: true");
+                }
+            }
+        }
         String message = YamlNode.optional(m, "message").map(YamlNode::string).orElse("");
         if (message.length() > MAX_MESSAGE) throw m.get("message").error("longer than " + MAX_MESSAGE + " characters");
         List<String> tags = YamlNode.optional(m, "tags").map(YamlNode::strings).orElse(List.of());
         if (tags.size() > MAX_TAGS) throw m.get("tags").error("more than " + MAX_TAGS + " tags");
         return new Uprobe(path, symbols, args, selectors, message, tags);
+    }
+
+    /** LSM hooks gowarden runs, and the type of each argument it can read. */
+    private static final Map<String, List<ArgType>> LSM_HOOKS = Map.of("file_open", List.of(ArgType.FILE));
+
+    private static TracingPolicy.LsmHook lsmHook(YamlNode node) {
+        Map<String, YamlNode> m = node.mapping(Set.of("hook", "args", "selectors", "message", "tags"));
+        YamlNode hookNode = node.required(m, "hook");
+        String hook = hookNode.string();
+        if (hook.startsWith("security_")) throw hookNode.error("write the hook without 'security_' (Tetragon's spelling): " + hook.substring(9));
+        List<ArgType> types = LSM_HOOKS.get(hook);
+        if (types == null) {
+            throw hookNode.error("hook '" + hook + "' is not run by gowarden yet (" + String.join(", ", new java.util.TreeSet<>(LSM_HOOKS.keySet())) + ")");
+        }
+        List<Arg> args = new ArrayList<>();
+        YamlNode.optional(m, "args").ifPresent(a -> {
+            for (YamlNode n : a.list()) {
+                Arg arg = arg(n, args);
+                if (arg.index() >= types.size() || arg.type() != types.get(arg.index())) {
+                    throw n.error("argument " + arg.index() + " of " + hook + " is read as " + (arg.index() < types.size()
+                            ? types.get(arg.index()).yaml() : "nothing (it has " + types.size() + ")"));
+                }
+                args.add(arg);
+            }
+        });
+        List<Selector> selectors = new ArrayList<>();
+        YamlNode.optional(m, "selectors").ifPresent(s -> {
+            List<YamlNode> list = s.list();
+            if (list.size() > MAX_SELECTORS) throw list.get(MAX_SELECTORS).error("more than " + MAX_SELECTORS + " selectors on one hook");
+            for (YamlNode n : list) {
+                Selector sel = selector(n, args);
+                if (!sel.matchPids().isEmpty() || !sel.matchBinaries().isEmpty() || sel.matchArgs().size() > 1) {
+                    throw n.error("an LSM selector filters on one argument's path so far (one matchArgs, no matchPIDs or matchBinaries)");
+                }
+                for (TracingPolicy.MatchArg ma : sel.matchArgs()) {
+                    if (ma.operator() != Operator.EQUAL && ma.operator() != Operator.PREFIX && ma.operator() != Operator.POSTFIX) {
+                        throw n.error("an LSM path filter is Equal, Prefix or Postfix so far, not " + ma.operator().yaml());
+                    }
+                }
+                for (Action a : sel.actions()) {
+                    if (a instanceof Action.Sigkill || a instanceof Action.Signal) throw n.error("an LSM selector's actions are Post, NoPost and Override so far");
+                }
+                selectors.add(sel);
+            }
+        });
+        String message = YamlNode.optional(m, "message").map(YamlNode::string).orElse("");
+        if (message.length() > MAX_MESSAGE) throw m.get("message").error("longer than " + MAX_MESSAGE + " characters");
+        List<String> tags = YamlNode.optional(m, "tags").map(YamlNode::strings).orElse(List.of());
+        if (tags.size() > MAX_TAGS) throw m.get("tags").error("more than " + MAX_TAGS + " tags");
+        return new TracingPolicy.LsmHook(hook, args, selectors, message, tags);
     }
 
     private static Arg arg(YamlNode node, List<Arg> earlier) {
@@ -312,12 +383,11 @@ public final class PolicyParser {
                 boolean clear = YamlNode.optional(m, "clearGoString").map(YamlNode::bool).orElse(false);
                 Integer error = m.containsKey("argError") ? (int) m.get("argError").integer(Integer.MIN_VALUE, Integer.MAX_VALUE) : null;
                 if (!clear && error == null) throw actionNode.error("Override needs argError or clearGoString: true");
+                if (error != null && (error >= 0 || error < -4095)) {
+                    throw m.get("argError").error(error + " is not an error a kernel hook can return (a negative errno, -1 to -4095)");
+                }
                 if (clear && args.stream().noneMatch(x -> x.type() == ArgType.GO_STRING)) {
                     throw m.get("clearGoString").error("clearGoString needs a go_string argument in this hook's args");
-                }
-                if (error != null) {
-                    throw m.get("argError").error("making a Go function return an error is not supported (a Go function's "
-                            + "results are in registers at RET; use clearGoString to neutralise a string argument)");
                 }
                 yield new Action.Override(error, clear);
             }

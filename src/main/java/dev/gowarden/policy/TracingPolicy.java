@@ -7,9 +7,22 @@ import java.util.List;
  * runs it: uprobes on Go functions with in-kernel selectors and actions. A pure model: parsing and validation are in
  * {@link PolicyParser}; nothing here touches the kernel.
  */
-public record TracingPolicy(String name, String kind, List<Uprobe> uprobes, String source) {
+public record TracingPolicy(String name, String kind, List<Uprobe> uprobes, List<LsmHook> lsmhooks, String source) {
     public TracingPolicy {
         uprobes = List.copyOf(uprobes);
+        lsmhooks = List.copyOf(lsmhooks);
+    }
+
+    /**
+     * {@code spec.lsmhooks[i]}: a kernel LSM hook (named without {@code security_}), the arguments to report and
+     * filter on (a file's path), and selectors whose Override makes the hook return an error.
+     */
+    public record LsmHook(String hook, List<Arg> args, List<Selector> selectors, String message, List<String> tags) {
+        public LsmHook {
+            args = List.copyOf(args);
+            selectors = List.copyOf(selectors);
+            tags = List.copyOf(tags);
+        }
     }
 
     /** {@code spec.uprobes[i]}: functions of one binary, the arguments to report and filter on, the selectors. */
@@ -31,7 +44,9 @@ public record TracingPolicy(String name, String kind, List<Uprobe> uprobes, Stri
     public enum ArgType {
         INT("int", 8, true), INT8("int8", 1, true), INT16("int16", 2, true), INT32("int32", 4, true), INT64("int64", 8, true),
         UINT8("uint8", 1, false), UINT16("uint16", 2, false), UINT32("uint32", 4, false), UINT64("uint64", 8, false),
-        SIZE_T("size_t", 8, false), LONG("long", 8, true), BOOL("bool", 1, false), GO_STRING("go_string", 16, false);
+        SIZE_T("size_t", 8, false), LONG("long", 8, true), BOOL("bool", 1, false), GO_STRING("go_string", 16, false),
+        /** A kernel struct file (LSM hooks): filtered and reported by its path. */
+        FILE("file", 8, false);
 
         private final String yaml;
         private final int size;
@@ -55,8 +70,9 @@ public record TracingPolicy(String name, String kind, List<Uprobe> uprobes, Stri
             return signed;
         }
 
+        /** Compared as a string: a Go string's bytes, a file's path. */
         public boolean isString() {
-            return this == GO_STRING;
+            return this == GO_STRING || this == FILE;
         }
 
         static ArgType of(String yaml) {

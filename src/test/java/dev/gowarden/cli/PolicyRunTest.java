@@ -107,6 +107,25 @@ class PolicyRunTest {
         assertFalse(r.out().contains("total"), "the tracee never finished its rounds: " + r.out());
     }
 
+    /** This host refuses BPF LSM programs: an LSM policy says so and where to run it instead (lab tests run it). */
+    @Test
+    void lsmPoliciesOnAKernelWithoutBpfLsmSayWhy(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("lsm.yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: deny
+                spec:
+                  lsmhooks:
+                  - hook: file_open
+                    selectors:
+                    - matchActions: [{action: Override, argError: -1}]
+                """);
+        TraceCommandTest.Run r = TraceCommandTest.run("policy", "run", file.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("LSM-hook policies need BPF LSM programs, which this kernel refuses") && r.err().contains("lab/lab.sh"), r.err());
+    }
+
     @Test
     void whatDoesNotRunYetIsRefusedByName(@TempDir Path tmp) throws Exception {
         Path file = policy(tmp, """

@@ -57,9 +57,60 @@ class KernelLabTest {
         Result r = lab(List.of(), "gowarden", "features");
         assertEquals(0, r.exit(), r.output());
         for (String line : List.of("kprobe attach                        yes", "fentry programs                      yes",
-                "fmod_ret programs                    yes", "BPF LSM programs                     yes")) {
+                "fmod_ret programs                    yes", "BPF LSM programs                     yes",
+                "trampoline links per function        yes  38 programs on security_file_open, the next one: E2BIG")) {
             assertTrue(r.output().contains(line), "'" + line + "' in:\n" + r.output());
         }
+    }
+
+    /**
+     * 50 policies that each deny one file, and one that only reports: more policies on security_file_open than the
+     * kernel's 38 trampoline slots, all served by gowarden's one shared program.
+     */
+    @Test
+    void fiftyOverridePoliciesShareOneLsmProgram(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            files.add(java.nio.file.Files.writeString(tmp.resolve("deny-" + i + ".yaml"), """
+                    apiVersion: cilium.io/v1alpha1
+                    kind: TracingPolicy
+                    metadata:
+                      name: deny-%d
+                    spec:
+                      lsmhooks:
+                      - hook: file_open
+                        args: [{index: 0, type: file}]
+                        selectors:
+                        - matchArgs: [{index: 0, operator: Equal, values: [/tmp/deny-%d]}]
+                          matchActions: [{action: Override, argError: -1}]
+                    """.formatted(i, i)));
+        }
+        files.add(java.nio.file.Files.writeString(tmp.resolve("logs.yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: watch-logs
+                spec:
+                  lsmhooks:
+                  - hook: file_open
+                    args: [{index: 0, type: file}]
+                    selectors:
+                    - matchArgs: [{index: 0, operator: Postfix, values: [.log]}]
+                    message: a log file was opened
+                """));
+        String script = "for i in $(seq 0 49); do echo x > /tmp/deny-$i; done; echo ok > /tmp/app.log; "
+                + "gowarden policy run /lab/*.yaml --json -c 'for i in $(seq 0 49); do cat /tmp/deny-$i >/dev/null 2>&1 || echo denied-$i; done; cat /tmp/app.log'";
+        Result r = lab(files, "sh", "-c", script);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("gowarden: 51 policies on LSM hooks, 51 rules in one shared program per hook"), r.output());
+        for (int i = 0; i < 50; i++) assertTrue(r.output().contains("denied-" + i + "\n"), "denied-" + i + " in:\n" + r.output());
+        assertTrue(r.output().contains("\nok\n"), "a file no policy denies opens: " + r.output());
+        List<String> events = r.output().lines().filter(l -> l.startsWith("{\"process_lsm\"")).toList();
+        assertEquals(51, events.size(), r.output());
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"path\":\"/tmp/deny-42\"") && e.contains("\"action\":\"KPROBE_ACTION_OVERRIDE\"")
+                && e.contains("\"policy_name\":\"deny-42\"") && e.contains("\"return\":{\"int_arg\":-1}")), String.join("\n", events));
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"path\":\"/tmp/app.log\"") && e.contains("\"action\":\"KPROBE_ACTION_POST\"")
+                && e.contains("\"message\":\"a log file was opened\"")), String.join("\n", events));
     }
 
     @Test

@@ -68,6 +68,51 @@ class PolicyParserTest {
         assertEquals(List.of(new Action.Signal(10), new Action.NoPost()), s.actions());
     }
 
+    @Test
+    void lsmHooksWithPathFiltersAndOverrides() {
+        TracingPolicy p = PolicyParser.parse("""
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: deny-shadow
+                spec:
+                  lsmhooks:
+                  - hook: file_open
+                    args: [{index: 0, type: file}]
+                    selectors:
+                    - matchArgs: [{index: 0, operator: Prefix, values: [/etc/shadow]}]
+                      matchActions: [{action: Override, argError: -13}]
+                """, "lsm.yaml");
+        TracingPolicy.LsmHook h = p.lsmhooks().getFirst();
+        assertEquals("file_open", h.hook());
+        assertEquals(List.of(new TracingPolicy.Arg(0, ArgType.FILE, "")), h.args());
+        assertEquals(List.of(new Action.Override(-13, false)), h.selectors().getFirst().actions());
+        String lsm = """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: l
+                spec:
+                  lsmhooks:
+                  - hook: %s
+                    args: [{index: 0, type: file}]
+                    selectors:
+                    - matchArgs: [{index: 0, operator: %s, values: [/x]}]
+                      matchActions: [{action: Override, argError: %s}]
+                """;
+        Map<String, String> cases = Map.of(
+                lsm.formatted("security_file_open", "Equal", "-1"), "write the hook without 'security_' (Tetragon's spelling): file_open",
+                lsm.formatted("bprm_check_security", "Equal", "-1"), "hook 'bprm_check_security' is not run by gowarden yet (file_open)",
+                lsm.formatted("file_open", "NotEqual", "-1"), "an LSM path filter is Equal, Prefix or Postfix so far, not NotEqual",
+                lsm.formatted("file_open", "Equal", "1"), "1 is not an error a kernel hook can return (a negative errno, -1 to -4095)",
+                HEAD + "    selectors:\n    - matchActions:\n      - {action: Override, argError: -1}\n",
+                "Override argError on a Go function is not supported");
+        cases.forEach((yaml, expected) -> {
+            PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse(yaml, "t.yaml"), expected);
+            assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+        });
+    }
+
     /** Each bad policy gives one error naming the place and the field. */
     @Test
     void mistakesNameFileLineAndField() {
@@ -91,6 +136,7 @@ class PolicyParserTest {
         cases.put(HEAD + "    selectors:\n    - matchActions:\n      - {action: Sigkill, argSig: 9}\n", "'argSig' does not apply to action Sigkill");
         cases.put(HEAD + "    returnArg: {index: 0, type: int}\n", "spec.uprobes[0].returnArg: not supported by gowarden yet");
         cases.put(HEAD.replace("  uprobes:", "  kprobes: []\n  uprobes:"), "spec.kprobes: not supported by gowarden yet");
+        cases.put(HEAD + "    args:\n    - {index: 0, type: file}\n", "type file is an LSM hook argument");
         cases.put(HEAD + "    selectors: [{}, {}, {}, {}, {}, {}]\n", "spec.uprobes[0].selectors[5]: more than 5 selectors on one hook");
         cases.put(HEAD + "    args:\n    - {index: 0, type: int}\n    - {index: 0, type: int}\n", "args[1].index: argument 0 is already listed");
         cases.put("apiVersion: [x\n", "t.yaml: not valid YAML");

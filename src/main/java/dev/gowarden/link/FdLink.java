@@ -2,13 +2,13 @@ package dev.gowarden.link;
 
 import dev.gowarden.bpf.Native;
 
-/** Many uprobes in one file attached by one BPF_LINK_CREATE (attach type uprobe_multi); closed as one. */
-final class UprobeMultiLink implements Link {
+/** A BPF link that is just its fd: uprobe_multi (many uprobes of one file, closed as one) and trampoline links. */
+final class FdLink implements Link {
     private final String description;
     private final int linkFd;
     private boolean closed;
 
-    UprobeMultiLink(String description, int linkFd) {
+    FdLink(String description, int linkFd) {
         this.description = description;
         this.linkFd = linkFd;
     }

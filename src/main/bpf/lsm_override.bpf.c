@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared LSM override programs: one program per LSM hook serves every policy, however many. The kernel lets at
+ * most 38 programs attach to one hook's trampoline (BPF_MAX_TRAMP_LINKS on x86-64); gowarden attaches one and keeps
+ * the policies' rules in a map, so the number of policies is bounded by the map, not by the trampoline.
+ *
+ * Maps:
+ *   rules        ARRAY  u32 rule index -> struct lsm_rule   (written by dev.gowarden.sensor.LsmOverrideSensor)
+ *   rule_count   ARRAY  0 -> u32 rules in use
+ *   path_scratch PERCPU_ARRAY 0 -> the path of the file being opened
+ *   lsm_events   RINGBUF  struct lsm_event per rule that matched and posts
+ *
+ * Every rule whose path filter matches is applied (each is one policy's selector value): posts an event, and the
+ * first Override's error is what the hook returns. A hook already failed by an earlier LSM keeps its error.
+ */
+#include "gowarden.h"
+#include <bpf/bpf_tracing.h>
+
+#define MAX_RULES 4096
+#define MAX_PATH 256
+
+struct path {
+} __attribute__((preserve_access_index));
+
+struct file {
+	struct path f_path;
+} __attribute__((preserve_access_index));
+
+enum rule_op { R_EQUAL = 1, R_PREFIX = 2, R_POSTFIX = 3 };
+#define R_POST 1
+#define R_OVERRIDE 2
+
+struct lsm_rule {
+	u32 policy;   /* the policy's index in the sensor */
+	u32 selector; /* its selector's index */
+	u8 op;        /* enum rule_op on the path */
+	u8 actions;   /* R_POST | R_OVERRIDE */
+	u16 pad;
+	s32 error;    /* Override's argError (negative errno) */
+	u32 len;      /* bytes of value */
+	u32 pad2;
+	char value[MAX_PATH];
+};
+
+struct lsm_event {
+	u64 ktime_ns;
+	u32 tgid;
+	u32 tid;
+	u32 policy;
+	u32 selector;
+	s32 error;    /* the rule's Override error (0: it only posts) */
+	u32 path_len;
+	char comm[16];
+	char path[MAX_PATH];
+};
+
+struct path_buf {
+	u32 len;
+	u32 pad;
+	char path[MAX_PATH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_RULES);
+	__type(key, u32);
+	__type(value, struct lsm_rule);
+} rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u32);
+} rule_count SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct path_buf);
+} path_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} lsm_events SEC(".maps");
+
+struct compare_ctx {
+	const char *path;
+	const char *value;
+	u32 from;
+	int differ;
+};
+
+static long compare_char(u32 k, void *data)
+{
+	struct compare_ctx *c = data;
+	u32 i = (c->from + k) & (MAX_PATH - 1);
+	if (c->path[i] != c->value[k & (MAX_PATH - 1)]) {
+		c->differ = 1;
+		return 1;
+	}
+	return 0;
+}
+
+struct rules_ctx {
+	s32 result;
+};
+
+static long apply_rule(u32 i, void *data)
+{
+	struct rules_ctx *rc = data;
+	u32 zero = 0;
+	struct lsm_rule *r = bpf_map_lookup_elem(&rules, &i);
+	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
+	if (!r || !pb)
+		return 1;
+	u32 len = pb->len;
+	u32 vlen = r->len;
+	if (vlen > MAX_PATH || len > MAX_PATH)
+		return 0;
+	if (r->op == R_EQUAL ? len != vlen : len < vlen)
+		return 0;
+	struct compare_ctx c = { .path = pb->path, .value = r->value, .from = r->op == R_POSTFIX ? len - vlen : 0 };
+	bpf_loop(vlen, compare_char, &c, 0);
+	if (c.differ)
+		return 0;
+	if ((r->actions & R_OVERRIDE) && rc->result == 0)
+		rc->result = r->error;
+	if (r->actions & R_POST) {
+		struct lsm_event *e = bpf_ringbuf_reserve(&lsm_events, sizeof(*e), 0);
+		if (e) {
+			u64 pid_tgid = bpf_get_current_pid_tgid();
+			e->ktime_ns = bpf_ktime_get_ns();
+			e->tgid = pid_tgid >> 32;
+			e->tid = (u32)pid_tgid;
+			e->policy = r->policy;
+			e->selector = r->selector;
+			e->error = (r->actions & R_OVERRIDE) ? r->error : 0;
+			e->path_len = len;
+			bpf_get_current_comm(e->comm, sizeof(e->comm));
+			bpf_probe_read_kernel(e->path, MAX_PATH, pb->path);
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+	return 0;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(gw_file_open, struct file *file, int ret)
+{
+	if (ret != 0)
+		return ret;
+	u32 zero = 0;
+	u32 *count = bpf_map_lookup_elem(&rule_count, &zero);
+	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
+	if (!count || !pb || *count == 0)
+		return 0;
+	long n = bpf_d_path(&file->f_path, pb->path, MAX_PATH);
+	if (n <= 0)
+		return 0;
+	pb->len = n - 1;  /* bpf_d_path counts the NUL */
+	u32 rules_in_use = *count;
+	if (rules_in_use > MAX_RULES)
+		rules_in_use = MAX_RULES;
+	struct rules_ctx rc = { .result = 0 };
+	bpf_loop(rules_in_use, apply_rule, &rc, 0);
+	return rc.result;
+}
+
+/* dev.gowarden.sensor.LsmOverrideSensor reads and writes these layouts */
+_Static_assert(sizeof(struct lsm_rule) == 24 + MAX_PATH, "LsmOverrideSensor.RULE_SIZE");
+_Static_assert(sizeof(struct lsm_event) == 48 + MAX_PATH, "LsmOverrideSensor.EVENT_SIZE");
+
+char LICENSE[] SEC("license") = "GPL";
