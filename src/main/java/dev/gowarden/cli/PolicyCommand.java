@@ -189,8 +189,8 @@ final class PolicyCommand implements Runnable {
         public Integer call() {
             TracingPolicy policy = PolicyParser.parse(file);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("policy %s (%s, %s): %d uprobe%s%n", policy.name(), policy.kind(), file, policy.uprobes().size(),
-                    policy.uprobes().size() == 1 ? "" : "s");
+            out.printf("policy %s (%s, %s): %d uprobe%s, %d LSM hook%s%n", policy.name(), policy.kind(), file, policy.uprobes().size(),
+                    policy.uprobes().size() == 1 ? "" : "s", policy.lsmhooks().size(), policy.lsmhooks().size() == 1 ? "" : "s");
             boolean clears = false;
             for (int i = 0; i < policy.uprobes().size(); i++) {
                 TracingPolicy.Uprobe u = policy.uprobes().get(i);
@@ -222,6 +222,16 @@ final class PolicyCommand implements Runnable {
                     TracingPolicy.Selector sel = u.selectors().get(s);
                     out.printf("    selector %d: %s -> %s%n", s, filters(u, sel), actions(sel.actions()));
                     clears |= sel.actions().stream().anyMatch(x -> x instanceof TracingPolicy.Action.Override o && o.clearGoString());
+                }
+            }
+            for (int h = 0; h < policy.lsmhooks().size(); h++) {
+                TracingPolicy.LsmHook hook = policy.lsmhooks().get(h);
+                out.printf("  lsm hook security_%s  [one shared program per hook; each selector value is a rule]%n", hook.hook());
+                for (int s = 0; s < hook.selectors().size(); s++) {
+                    TracingPolicy.Selector sel = hook.selectors().get(s);
+                    String filter = sel.matchArgs().isEmpty() ? "every call" : "file path " + sel.matchArgs().getFirst().operator().yaml()
+                            + " " + sel.matchArgs().getFirst().values().stream().map(v -> "\"" + v + "\"").toList();
+                    out.printf("    selector %d: %s -> %s%n", s, filter, actions(sel.actions()));
                 }
             }
             if (clears) {
