@@ -25,6 +25,8 @@ done
 
 need=()
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v cpio >/dev/null || need+=(cpio)
+[ -e /usr/lib/x86_64-linux-gnu/libbpf.so.1 ] || need+=(libbpf1)
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed' || need+=(busybox-static)
 ls /boot/vmlinuz-6.1.0-*-cloud-amd64 >/dev/null 2>&1 || need+=(linux-image-cloud-amd64)
 if [ ${#need[@]} -gt 0 ]; then
@@ -40,9 +42,10 @@ jar=$repo/target/gowarden.jar
 [ -n "$classpath" ] || [ -f "$jar" ] || { echo "lab: $jar missing: build first (./gowarden --version)" >&2; exit 1; }
 mkdir -p "$lab"
 
-# The base image: busybox, the JDK runtime, the shared libraries java and libbpf load. Rebuilt when lab.sh changes.
+# The base image: busybox, the JDK runtime, the shared libraries java and libbpf load. Rebuilt when lab.sh, the JDK or
+# libbpf changes.
 base=$lab/base.cpio.gz
-if [ ! -f "$base" ] || [ "$0" -nt "$base" ]; then
+if [ ! -f "$base" ] || [ "$0" -nt "$base" ] || [ "$JDK/release" -nt "$base" ] || [ /usr/lib/x86_64-linux-gnu/libbpf.so.1 -nt "$base" ]; then
   echo "lab: building the base image ..." >&2
   root=$(mktemp -d)
   trap 'rm -rf "$root"' EXIT
@@ -68,9 +71,11 @@ mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 export PATH=/bin:/jdk/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu HOME=/root LANG=C.UTF-8
 cd /lab
-echo GOWARDEN-LAB-BEGIN
+# the markers carry this run's nonce (kernel command line), so output of the command cannot fake them
+nonce=$(sed -n 's/.*gowarden.nonce=\([0-9a-f]*\).*/\1/p' /proc/cmdline)
+echo "GOWARDEN-LAB-BEGIN-$nonce"
 sh /lab/run.sh
-echo "GOWARDEN-LAB-EXIT $?"
+echo "GOWARDEN-LAB-EXIT-$nonce $?"
 poweroff -f
 INIT
   chmod +x "$root/init"
@@ -114,13 +119,17 @@ cat "$base" "$run/overlay.cpio.gz" >"$run/initrd.gz"
 
 # Software emulation: this host is itself a guest without usable KVM. The markers delimit the command's output.
 code_file=$run/exit-code
+nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 timeout "${LAB_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -nographic -no-reboot \
   -kernel "$kernel" -initrd "$run/initrd.gz" \
-  -append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,landlock,bpf" </dev/null 2>&1 | tr -d '\r' \
-  | awk -v codefile="$code_file" 'index($0, "GOWARDEN-LAB-BEGIN") {on=1; next}
-         match($0, /GOWARDEN-LAB-EXIT [0-9]+/) {code=substr($0, RSTART + 18, RLENGTH - 18); on=0}
+  -append "console=ttyS0 quiet panic=-1 lsm=lockdown,capability,landlock,bpf gowarden.nonce=$nonce" </dev/null 2>&1 | tr -d '\r' \
+  | awk -v codefile="$code_file" -v begin="GOWARDEN-LAB-BEGIN-$nonce" -v done="GOWARDEN-LAB-EXIT-$nonce " '
+         index($0, begin) {on=1; next}
+         on && index($0, done) {code=substr($0, index($0, done) + length(done)); sub(/[^0-9].*/, "", code); on=0; next}
          on {print; fflush()}
-         END {print (code == "" ? 125 : code) > codefile}' || true
-status=$(cat "$code_file" 2>/dev/null || echo 125)
-if [ "$status" = 125 ]; then echo "lab: the guest did not report an exit status (boot failure or timeout)" >&2; fi
-exit "$status"
+         END {if (code != "") print code > codefile}' || true
+if [ ! -s "$code_file" ]; then
+  echo "lab: the guest did not report an exit status (boot failure, or more than ${LAB_TIMEOUT:-300} s)" >&2
+  exit 125
+fi
+exit "$(cat "$code_file")"

@@ -112,7 +112,8 @@ static long compare_byte(u32 i, void *data)
 	return 0;
 }
 
-/* Whether the Go string (ptr, len) equals / starts with / ends with value. */
+/* Whether the Go string (ptr, len) equals / starts with / ends with value: 1 or 0, or -1 when its bytes cannot be
+ * read (then the filter fails whatever its operator: an unreadable string is not "different"). */
 static __always_inline int string_matches(u64 ptr, u64 len, u32 value_id, u8 op)
 {
 	u32 zero = 0;
@@ -138,7 +139,7 @@ static __always_inline int string_matches(u64 ptr, u64 len, u32 value_id, u8 op)
 	if (n == 0)
 		n = MAX_VALUE_LEN;  /* vlen == 256 */
 	if (bpf_probe_read_user(buf->bytes, n, (void *)from) < 0)
-		return 0;
+		return -1;
 	struct bytes_cmp c = { .a = buf->bytes, .b = v->bytes, .differ = 0 };
 	bpf_loop(vlen, compare_byte, &c, 0);
 	return !c.differ;
@@ -163,6 +164,7 @@ struct select_ctx {
 	u32 filter;   /* filter being tried */
 	u32 all;      /* every filter so far matched */
 	u32 any;      /* some value of the current filter matched */
+	u32 unreadable; /* the current filter's argument could not be read */
 	u32 matched;  /* index + 1 of the selector that matched */
 };
 
@@ -202,6 +204,10 @@ static long value_matches(u32 i, void *data)
 		if (f->word >= c->nwords || f->len_word >= c->nwords)
 			return 1;
 		hit = string_matches(event_word(f->word), event_word(f->len_word), (u32)f->values[vi], op);
+		if (hit < 0) {
+			c->unreadable = 1;
+			return 1;
+		}
 	} else {
 		s64 x;
 		if (f->kind == F_PID) {
@@ -213,14 +219,17 @@ static long value_matches(u32 i, void *data)
 		}
 		s64 a = f->values[2 * vi];
 		s64 b = f->values[2 * vi + 1];
+		int is_signed = f->kind == F_PID || f->is_signed;
 		switch (op) {
 		case OP_EQUAL:
 		case OP_NOT_EQUAL: hit = x == a; break;
-		case OP_GT: hit = x > a; break;
-		case OP_LT: hit = x < a; break;
+		case OP_GT: hit = is_signed ? x > a : (u64)x > (u64)a; break;
+		case OP_LT: hit = is_signed ? x < a : (u64)x < (u64)a; break;
 		case OP_MASK: hit = ((u64)x & (u64)a) != 0; break;
 		case OP_IN_RANGE:
-		case OP_NOT_IN_RANGE: hit = x >= a && x <= b; break;
+		case OP_NOT_IN_RANGE:
+			hit = is_signed ? x >= a && x <= b : (u64)x >= (u64)a && (u64)x <= (u64)b;
+			break;
 		}
 	}
 	if (hit) {
@@ -244,9 +253,10 @@ static long filter_matches(u32 k, void *data)
 	if (nvalues > MAX_VALUES)
 		nvalues = MAX_VALUES;
 	c->any = 0;
+	c->unreadable = 0;
 	bpf_loop(nvalues, value_matches, c, 0);
 	int negated = op == OP_NOT_EQUAL || op == OP_NOT_PREFIX || op == OP_NOT_POSTFIX || op == OP_NOT_IN_RANGE;
-	if (negated ? c->any : !c->any) {
+	if (c->unreadable || (negated ? c->any : !c->any)) {
 		c->all = 0;
 		return 1;
 	}

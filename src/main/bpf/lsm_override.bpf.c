@@ -9,14 +9,17 @@
  *   path_scratch PERCPU_ARRAY 0 -> the path of the file being opened
  *   lsm_events   RINGBUF  struct lsm_event per rule that matched and posts
  *
- * Every rule whose path filter matches is applied (each is one policy's selector value): posts an event, and the
- * first Override's error is what the hook returns. A hook already failed by an earlier LSM keeps its error.
+ * Rules come grouped by source (one policy's hook), in selector order. Within a source the first matching
+ * selector decides, as in Tetragon: it may post an event, and Override sets the error the hook returns (the first
+ * source to override wins); later selectors of that source are skipped. Sources are independent of each other.
+ * A hook already failed by an earlier LSM keeps its error.
  */
 #include "gowarden.h"
 #include <bpf/bpf_tracing.h>
 
 #define MAX_RULES 4096
-#define MAX_PATH 256
+#define MAX_PATH 4096   /* PATH_MAX: bpf_d_path fails on a longer buffer's worth, and a failure would allow the open */
+#define MAX_VALUE 256   /* rule values and the path carried by events */
 
 struct path {
 } __attribute__((preserve_access_index));
@@ -38,7 +41,7 @@ struct lsm_rule {
 	s32 error;    /* Override's argError (negative errno) */
 	u32 len;      /* bytes of value */
 	u32 pad2;
-	char value[MAX_PATH];
+	char value[MAX_VALUE];
 };
 
 struct lsm_event {
@@ -48,9 +51,9 @@ struct lsm_event {
 	u32 policy;
 	u32 selector;
 	s32 error;    /* the rule's Override error (0: it only posts) */
-	u32 path_len;
+	u32 path_len; /* the whole path's length; path holds its first MAX_VALUE bytes */
 	char comm[16];
-	char path[MAX_PATH];
+	char path[MAX_VALUE];
 };
 
 struct path_buf {
@@ -96,7 +99,7 @@ static long compare_char(u32 k, void *data)
 {
 	struct compare_ctx *c = data;
 	u32 i = (c->from + k) & (MAX_PATH - 1);
-	if (c->path[i] != c->value[k & (MAX_PATH - 1)]) {
+	if (c->path[i] != c->value[k & (MAX_VALUE - 1)]) {
 		c->differ = 1;
 		return 1;
 	}
@@ -105,6 +108,7 @@ static long compare_char(u32 k, void *data)
 
 struct rules_ctx {
 	s32 result;
+	u32 decided;  /* source + 1 of the last source whose selector matched: its later rules are skipped */
 };
 
 static long apply_rule(u32 i, void *data)
@@ -115,9 +119,11 @@ static long apply_rule(u32 i, void *data)
 	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
 	if (!r || !pb)
 		return 1;
+	if (rc->decided == r->policy + 1)
+		return 0;
 	u32 len = pb->len;
 	u32 vlen = r->len;
-	if (vlen > MAX_PATH || len > MAX_PATH)
+	if (vlen > MAX_VALUE || len >= MAX_PATH)
 		return 0;
 	if (r->op == R_EQUAL ? len != vlen : len < vlen)
 		return 0;
@@ -125,6 +131,7 @@ static long apply_rule(u32 i, void *data)
 	bpf_loop(vlen, compare_char, &c, 0);
 	if (c.differ)
 		return 0;
+	rc->decided = r->policy + 1;
 	if ((r->actions & R_OVERRIDE) && rc->result == 0)
 		rc->result = r->error;
 	if (r->actions & R_POST) {
@@ -139,7 +146,7 @@ static long apply_rule(u32 i, void *data)
 			e->error = (r->actions & R_OVERRIDE) ? r->error : 0;
 			e->path_len = len;
 			bpf_get_current_comm(e->comm, sizeof(e->comm));
-			bpf_probe_read_kernel(e->path, MAX_PATH, pb->path);
+			bpf_probe_read_kernel(e->path, MAX_VALUE, pb->path);
 			bpf_ringbuf_submit(e, 0);
 		}
 	}
@@ -163,13 +170,13 @@ int BPF_PROG(gw_file_open, struct file *file, int ret)
 	u32 rules_in_use = *count;
 	if (rules_in_use > MAX_RULES)
 		rules_in_use = MAX_RULES;
-	struct rules_ctx rc = { .result = 0 };
+	struct rules_ctx rc = { .result = 0, .decided = 0 };
 	bpf_loop(rules_in_use, apply_rule, &rc, 0);
 	return rc.result;
 }
 
 /* dev.gowarden.sensor.LsmOverrideSensor reads and writes these layouts */
-_Static_assert(sizeof(struct lsm_rule) == 24 + MAX_PATH, "LsmOverrideSensor.RULE_SIZE");
-_Static_assert(sizeof(struct lsm_event) == 48 + MAX_PATH, "LsmOverrideSensor.EVENT_SIZE");
+_Static_assert(sizeof(struct lsm_rule) == 24 + MAX_VALUE, "LsmOverrideSensor.RULE_SIZE");
+_Static_assert(sizeof(struct lsm_event) == 48 + MAX_VALUE, "LsmOverrideSensor.EVENT_SIZE");
 
 char LICENSE[] SEC("license") = "GPL";

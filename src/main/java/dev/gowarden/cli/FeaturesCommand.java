@@ -16,13 +16,19 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per feature")
     boolean json;
 
+    @Option(names = "--trampoline-limit", description = "also measure how many programs one kernel function's trampoline takes, by "
+            + "filling security_file_open's for a moment: while it is full, any other BPF LSM attach on the machine fails")
+    boolean trampolineLimit;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         Preflight.requireBpfPrivileges();
-        List<Features.Result> results = new Features().all();
+        Features features = new Features();
+        List<Features.Result> results = new java.util.ArrayList<>(features.all());
+        if (trampolineLimit) results.add(features.trampolineLinks());
         PrintWriter out = spec.commandLine().getOut();
         for (Features.Result r : results) {
             if (json) {

@@ -141,7 +141,11 @@ final class PolicyCommand implements Runnable {
                     };
                     // LSM hooks watch every process: the command only bounds how long the policies run
                     Process child = command == null ? null : new ProcessBuilder("/bin/sh", "-c", command).inheritIO().start();
-                    return TraceSession.loop(timeout -> sensor.poll(timeout, sink), child, stop, out);
+                    try {
+                        return TraceSession.loop(timeout -> sensor.poll(timeout, sink), child, stop, out);
+                    } finally {
+                        if (child != null && child.isAlive()) child.destroy();   // stopped: it no longer runs under the policies
+                    }
                 }
             });
         }

@@ -73,6 +73,8 @@ public final class PolicyParser {
                     .orElseThrow(() -> new PolicyException(source + ": empty document"));
         } catch (YamlEngineException e) {
             throw new PolicyException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' ').replaceAll(" +", " "));
+        } catch (StackOverflowError e) {
+            throw new PolicyException(source + ": not a TracingPolicy: nested too deeply to read");
         }
         YamlNode doc = new YamlNode(source, "", root);
         Map<String, YamlNode> top = doc.mapping(Set.of("apiVersion", "kind", "metadata", "spec"));
@@ -139,6 +141,7 @@ public final class PolicyParser {
         YamlNode symbolsNode = node.required(m, "symbols");
         List<String> symbols = symbolsNode.strings();
         if (symbols.isEmpty()) throw symbolsNode.error("no symbols");
+        if (new java.util.HashSet<>(symbols).size() != symbols.size()) throw symbolsNode.error("a symbol is listed twice (it would be probed twice)");
         List<Arg> args = new ArrayList<>();
         YamlNode.optional(m, "args").ifPresent(a -> {
             for (YamlNode n : a.list()) {
@@ -311,26 +314,60 @@ public final class PolicyParser {
         return new MatchArg(position, op, values);
     }
 
-    /** A value checked against the argument's type; ranges stay "min:max". */
+    /**
+     * A value checked against the argument's type; ranges stay "min:max". Unsigned 64-bit values are written
+     * unsigned (up to 18446744073709551615) and compared unsigned in the kernel.
+     */
     private static String value(YamlNode v, Arg arg, Operator op) {
         String s = v.string();
         if (arg.type().isString()) {
             if (s.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_VALUE) throw v.error("longer than " + MAX_STRING_VALUE + " bytes");
             return s;
         }
-        long min = arg.type().signed() ? -(1L << (8 * arg.type().size() - 1)) : 0;
-        long max = arg.type().size() == 8 ? Long.MAX_VALUE : arg.type().signed() ? (1L << (8 * arg.type().size() - 1)) - 1 : (1L << (8 * arg.type().size())) - 1;
         if (op == Operator.IN_RANGE || op == Operator.NOT_IN_RANGE) {
             int colon = s.indexOf(':', 1);
             if (colon < 0) throw v.error("'" + s + "' is not a range min:max");
-            long lo = new YamlNode(v.file(), v.path(), new org.snakeyaml.engine.v2.nodes.ScalarNode(
-                    org.snakeyaml.engine.v2.nodes.Tag.STR, s.substring(0, colon), org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN)).integer(min, max);
-            long hi = new YamlNode(v.file(), v.path(), new org.snakeyaml.engine.v2.nodes.ScalarNode(
-                    org.snakeyaml.engine.v2.nodes.Tag.STR, s.substring(colon + 1), org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN)).integer(min, max);
-            if (lo > hi) throw v.error("range " + s + " is empty (min > max)");
-            return lo + ":" + hi;
+            long lo = number(v, s.substring(0, colon), arg.type());
+            long hi = number(v, s.substring(colon + 1), arg.type());
+            if (arg.type().signed() ? lo > hi : Long.compareUnsigned(lo, hi) > 0) throw v.error("range " + s + " is empty (min > max)");
+            return text(lo, arg.type()) + ":" + text(hi, arg.type());
         }
-        return Long.toString(v.integer(min, max));
+        return text(number(v, s, arg.type()), arg.type());
+    }
+
+    private static String text(long v, ArgType type) {
+        return type.signed() ? Long.toString(v) : Long.toUnsignedString(v);
+    }
+
+    /** An integer of the argument's type: decimal or 0x hex, one leading '-' for signed types. */
+    private static long number(YamlNode v, String raw, ArgType type) {
+        String t = raw.strip();
+        boolean negative = t.startsWith("-");
+        String digits = negative ? t.substring(1) : t;
+        boolean hex = digits.startsWith("0x") || digits.startsWith("0X");
+        String body = hex ? digits.substring(2) : digits;
+        if (body.isEmpty() || !body.chars().allMatch(c -> hex ? Character.digit(c, 16) >= 0 : c >= '0' && c <= '9')) {
+            throw v.error("'" + raw + "' is not an integer");
+        }
+        if (negative && !type.signed()) throw v.error("'" + raw + "' is negative; a " + type.yaml() + " is not");
+        long magnitude;
+        try {
+            magnitude = Long.parseUnsignedLong(body, hex ? 16 : 10);
+        } catch (NumberFormatException e) {
+            throw v.error("'" + raw + "' is out of range for " + type.yaml());
+        }
+        int bits = 8 * type.size();
+        if (type.signed()) {
+            long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+            if (negative ? Long.compareUnsigned(magnitude, max + 1) > 0 : Long.compareUnsigned(magnitude, max) > 0) {
+                throw v.error(raw + " is out of range (" + (-max - 1) + " to " + max + ")");
+            }
+            return negative ? -magnitude : magnitude;
+        }
+        if (bits < 64 && Long.compareUnsigned(magnitude, (1L << bits) - 1) > 0) {
+            throw v.error(raw + " is out of range (0 to " + ((1L << bits) - 1) + ")");
+        }
+        return magnitude;
     }
 
     private static MatchPids matchPids(YamlNode node) {
@@ -342,6 +379,7 @@ public final class PolicyParser {
         }
         List<Integer> pids = new ArrayList<>();
         List<YamlNode> pidNodes = node.required(m, "values").list();
+        if (pidNodes.isEmpty()) throw m.get("values").error("no PIDs");
         if (pidNodes.size() > MAX_VALUES) throw pidNodes.get(MAX_VALUES).error("more than " + MAX_VALUES + " PIDs in one filter");
         for (YamlNode v : pidNodes) pids.add((int) v.integer(0, Integer.MAX_VALUE));
         boolean follow = YamlNode.optional(m, "followForks").map(YamlNode::bool).orElse(false);

@@ -24,16 +24,19 @@ import java.util.function.Consumer;
  * on one trampoline. Rules are written before their count is published, so the program never sees half a policy.
  */
 public final class LsmOverrideSensor implements AutoCloseable {
-    static final int MAX_PATH = 256;
-    static final int RULE_SIZE = 24 + MAX_PATH;
-    static final int EVENT_SIZE = 48 + MAX_PATH;
+    static final int MAX_VALUE = 256;
+    static final int RULE_SIZE = 24 + MAX_VALUE;
+    static final int EVENT_SIZE = 48 + MAX_VALUE;
     private static final int R_EQUAL = 1;
     private static final int R_PREFIX = 2;
     private static final int R_POSTFIX = 3;
     private static final int R_POST = 1;
     private static final int R_OVERRIDE = 2;
 
-    /** One matching rule's report: who opened what, which policy's selector matched, the error it made the hook return. */
+    /**
+     * One matching rule's report: who opened what ({@code path} holds the first 256 bytes of a longer one), which
+     * policy's selector matched, the error it made the hook return.
+     */
     public record LsmEvent(long epochNanos, int tgid, int tid, String comm, String hook, String path, TracingPolicy policy,
                            TracingPolicy.LsmHook spec, int selector, int error) {
     }
@@ -67,12 +70,19 @@ public final class LsmOverrideSensor implements AutoCloseable {
         this.monoToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
     }
 
-    /** Adds a policy's LSM hooks: one rule per path value of each selector (a selector without filters matches every call). */
+    /**
+     * Adds a policy's LSM hooks: one rule per path value of each selector, in selector order (a selector without
+     * filters matches every call; a hook without selectors posts every call).
+     */
     public void add(TracingPolicy policy) {
         List<byte[]> encoded = new ArrayList<>();
         for (TracingPolicy.LsmHook hook : policy.lsmhooks()) {
             int source = sources.size();
             sources.add(new Source(policy, hook));
+            if (hook.selectors().isEmpty()) {
+                encoded.add(rule(source, 0, R_PREFIX, "", R_POST, 0));
+                continue;
+            }
             for (int s = 0; s < hook.selectors().size(); s++) {
                 TracingPolicy.Selector sel = hook.selectors().get(s);
                 int actions = 0;
@@ -131,7 +141,8 @@ public final class LsmOverrideSensor implements AutoCloseable {
             ByteBuffer b = record.asByteBuffer().order(ByteOrder.nativeOrder());
             int source = b.getInt(16);
             if (source < 0 || source >= sources.size()) return;
-            int pathLen = Math.min(b.getInt(28), MAX_PATH);
+            int fullLength = b.getInt(28);
+            int pathLen = Math.min(fullLength, MAX_VALUE);
             byte[] comm = new byte[16];
             b.get(32, comm);
             int commLen = 0;
@@ -140,13 +151,14 @@ public final class LsmOverrideSensor implements AutoCloseable {
             b.get(48, path);
             Source src = sources.get(source);
             sink.accept(new LsmEvent(b.getLong(0) + monoToEpochNanos, b.getInt(8), b.getInt(12), new String(comm, 0, commLen, StandardCharsets.UTF_8),
-                    src.hook().hook(), new String(path, StandardCharsets.UTF_8), src.policy(), src.hook(), b.getInt(20), b.getInt(24)));
+                    src.hook().hook(), new String(path, StandardCharsets.UTF_8) + (fullLength > MAX_VALUE ? "..." : ""), src.policy(), src.hook(),
+                    b.getInt(20), b.getInt(24)));
         });
     }
 
     static byte[] rule(int source, int selector, int op, String value, int actions, int error) {
         byte[] v = value.getBytes(StandardCharsets.UTF_8);
-        if (v.length > MAX_PATH) throw new IllegalArgumentException("path value longer than " + MAX_PATH + " bytes");
+        if (v.length > MAX_VALUE) throw new IllegalArgumentException("path value longer than " + MAX_VALUE + " bytes");
         ByteBuffer b = ByteBuffer.allocate(RULE_SIZE).order(ByteOrder.nativeOrder());
         b.putInt(0, source);
         b.putInt(4, selector);

@@ -80,10 +80,10 @@ public final class SelectorEncoding {
                         strings.add(stringValue(value));
                     } else if (m.operator() == TracingPolicy.Operator.IN_RANGE || m.operator() == TracingPolicy.Operator.NOT_IN_RANGE) {
                         int colon = value.indexOf(':', 1);
-                        b.putLong(fa + 8 + 16 * v, Long.parseLong(value.substring(0, colon)));
-                        b.putLong(fa + 8 + 16 * v + 8, Long.parseLong(value.substring(colon + 1)));
+                        b.putLong(fa + 8 + 16 * v, integer(value.substring(0, colon), w.signed()));
+                        b.putLong(fa + 8 + 16 * v + 8, integer(value.substring(colon + 1), w.signed()));
                     } else {
-                        b.putLong(fa + 8 + 16 * v, Long.parseLong(value));
+                        b.putLong(fa + 8 + 16 * v, integer(value, w.signed()));
                     }
                 }
             }
@@ -100,6 +100,11 @@ public final class SelectorEncoding {
             }
         }
         return new Encoded(b.array(), strings);
+    }
+
+    /** A parsed value's bits: signed, or unsigned up to 2^64-1 (compared unsigned in the kernel). */
+    private static long integer(String value, boolean signed) {
+        return signed ? Long.parseLong(value) : Long.parseUnsignedLong(value);
     }
 
     static int actions(List<TracingPolicy.Action> actions) {

@@ -87,6 +87,26 @@ class PolicyRunTest {
                 "only the policy's args, with its labels");
     }
 
+    /** uint64 arguments compare unsigned: 18446744073709551615 is greater than 1000, not -1. */
+    @Test
+    void unsignedArgumentsCompareUnsigned(@TempDir Path tmp) throws Exception {
+        for (String op : List.of("GT", "LT")) {
+            Path file = policy(tmp, """
+                    symbols: [main.Ints]
+                    args:
+                    - {index: 6, type: uint64, label: g}
+                    selectors:
+                    - matchArgs:
+                      - {index: 6, operator: %s, values: [1000]}
+                    """.formatted(op));
+            TraceCommandTest.Run r = TraceCommandTest.run("policy", "run", file.toString(), "--json", "-c", tracee + " -wait=false -rounds 1");
+            assertEquals(0, r.exit(), r.err());
+            List<JsonNode> events = events(r.out());
+            assertEquals(op.equals("GT") ? 1 : 0, events.size(), op + ": " + r.out());
+            if (op.equals("GT")) assertEquals("18446744073709551615", events.getFirst().at("/process_uprobe/args/0/size_arg").asText());
+        }
+    }
+
     @Test
     void sigkillStopsTheProcessAtTheMatchingCall(@TempDir Path tmp) throws Exception {
         Path file = policy(tmp, """

@@ -54,7 +54,7 @@ class KernelLabTest {
 
     @Test
     void theLabKernelHasTheKernelHooksTheHostLacks() {
-        Result r = lab(List.of(), "gowarden", "features");
+        Result r = lab(List.of(), "gowarden", "features", "--trampoline-limit");
         assertEquals(0, r.exit(), r.output());
         for (String line : List.of("kprobe attach                        yes", "fentry programs                      yes",
                 "fmod_ret programs                    yes", "BPF LSM programs                     yes",
@@ -111,6 +111,52 @@ class KernelLabTest {
                 && e.contains("\"policy_name\":\"deny-42\"") && e.contains("\"return\":{\"int_arg\":-1}")), String.join("\n", events));
         assertTrue(events.stream().anyMatch(e -> e.contains("\"path\":\"/tmp/app.log\"") && e.contains("\"action\":\"KPROBE_ACTION_POST\"")
                 && e.contains("\"message\":\"a log file was opened\"")), String.join("\n", events));
+    }
+
+    /**
+     * Within one policy the first matching selector decides (an allow-list selector protects its files from a later
+     * Override, and one open gives one event); paths longer than 256 bytes are matched too; a hook without selectors
+     * reports every call.
+     */
+    @Test
+    void firstMatchingSelectorDecidesAndLongPathsAreMatched(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path guard = java.nio.file.Files.writeString(tmp.resolve("guard.yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: guard
+                spec:
+                  lsmhooks:
+                  - hook: file_open
+                    args: [{index: 0, type: file}]
+                    selectors:
+                    - matchArgs: [{index: 0, operator: Prefix, values: [/tmp/sec/ok]}]
+                      matchActions: [{action: NoPost}]
+                    - matchArgs: [{index: 0, operator: Prefix, values: [/tmp/sec/, /tmp/sec/o]}]
+                      matchActions: [{action: Override, argError: -13}]
+                """);
+        Path all = java.nio.file.Files.writeString(tmp.resolve("all.yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: every-open
+                spec:
+                  lsmhooks:
+                  - hook: file_open
+                """);
+        String deep = "/tmp/sec/" + "d".repeat(130) + "/" + "e".repeat(130);
+        String script = "mkdir -p /tmp/sec/ok " + deep + "; echo fine > /tmp/sec/ok/f; echo x > /tmp/sec/other; echo x > " + deep + "/f; "
+                + "gowarden policy run /lab/guard.yaml /lab/all.yaml --json -c 'cat /tmp/sec/ok/f; cat /tmp/sec/other || echo other-denied; "
+                + "cat " + deep + "/f || echo deep-denied'";
+        Result r = lab(List.of(guard, all), "sh", "-c", script);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\nfine\n"), "the allow-listed file opens: " + r.output());
+        assertTrue(r.output().contains("other-denied") && r.output().contains("deep-denied"), r.output());
+        List<String> guardEvents = r.output().lines().filter(l -> l.contains("\"policy_name\":\"guard\"")).toList();
+        assertEquals(2, guardEvents.size(), "one event per denied open, none for the NoPost one: " + String.join("\n", guardEvents));
+        assertTrue(guardEvents.stream().anyMatch(e -> e.contains("/tmp/sec/ddd") && e.contains("...\"")), "a long path, cut in the event");
+        assertTrue(r.output().lines().anyMatch(l -> l.contains("\"policy_name\":\"every-open\"") && l.contains("\"path\":\"/tmp/sec/ok/f\"")),
+                "a hook without selectors reports every call: " + r.output());
     }
 
     @Test

@@ -63,6 +63,15 @@ class PolicyParserTest {
         TracingPolicy.Selector s = p.uprobes().getFirst().selectors().getFirst();
         assertEquals(new TracingPolicy.MatchArg(0, Operator.IN_RANGE, List.of("-5:16")), s.matchArgs().get(0));
         assertEquals(new TracingPolicy.MatchArg(1, Operator.MASK, List.of("128", "1")), s.matchArgs().get(1));
+        TracingPolicy big = PolicyParser.parse(HEAD + """
+                    args:
+                    - {index: 0, type: uint64}
+                    selectors:
+                    - matchArgs:
+                      - {index: 0, operator: InRange, values: ["0x8000000000000000:18446744073709551615"]}
+                """, "inline");
+        assertEquals(List.of("9223372036854775808:18446744073709551615"),
+                big.uprobes().getFirst().selectors().getFirst().matchArgs().getFirst().values(), "unsigned 64-bit values stay unsigned");
         assertEquals(List.of(new TracingPolicy.MatchPids(false, List.of(1, 2), true)), s.matchPids());
         assertEquals(List.of(new TracingPolicy.MatchBinaries(Operator.PREFIX, List.of("/usr/local/bin/"))), s.matchBinaries());
         assertEquals(List.of(new Action.Signal(10), new Action.NoPost()), s.actions());
@@ -140,6 +149,13 @@ class PolicyParserTest {
         cases.put(HEAD + "    selectors: [{}, {}, {}, {}, {}, {}]\n", "spec.uprobes[0].selectors[5]: more than 5 selectors on one hook");
         cases.put(HEAD + "    args:\n    - {index: 0, type: int}\n    - {index: 0, type: int}\n", "args[1].index: argument 0 is already listed");
         cases.put("apiVersion: [x\n", "t.yaml: not valid YAML");
+        cases.put("a: " + "[".repeat(5000) + "]".repeat(5000) + "\n", "t.yaml: not a TracingPolicy: nested too deeply to read");
+        String intArg = HEAD + "    args:\n    - {index: 0, type: %s}\n    selectors:\n    - matchArgs:\n      - {index: 0, operator: %s, values: [\"%s\"]}\n";
+        cases.put(intArg.formatted("int", "Equal", "0x-5"), "'0x-5' is not an integer");
+        cases.put(intArg.formatted("uint64", "Equal", "-1"), "'-1' is negative; a uint64 is not");
+        cases.put(intArg.formatted("uint64", "Equal", "18446744073709551616"), "is out of range for uint64");
+        cases.put(intArg.formatted("int", "InRange", "5:x"), "t.yaml:13:48: spec.uprobes[0].selectors[0].matchArgs[0].values[0]: 'x' is not an integer");
+        cases.put(HEAD.replace("symbols: [main.f]", "symbols: [main.f, main.f]"), "a symbol is listed twice");
         cases.forEach((yaml, expected) -> {
             PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse(yaml, "t.yaml"), expected);
             assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
