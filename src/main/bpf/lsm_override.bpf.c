@@ -28,6 +28,13 @@ struct file {
 	struct path f_path;
 } __attribute__((preserve_access_index));
 
+struct linux_binprm {
+	struct file *file;
+} __attribute__((preserve_access_index));
+
+/* The hooks this object serves; a rule names its hook. */
+enum lsm_hook { HOOK_FILE_OPEN = 0, HOOK_BPRM_CHECK = 1 };
+
 enum rule_op { R_EQUAL = 1, R_PREFIX = 2, R_POSTFIX = 3 };
 #define R_POST 1
 #define R_OVERRIDE 2
@@ -37,7 +44,7 @@ struct lsm_rule {
 	u32 selector; /* its selector's index */
 	u8 op;        /* enum rule_op on the path */
 	u8 actions;   /* R_POST | R_OVERRIDE */
-	u16 pad;
+	u16 hook;     /* enum lsm_hook */
 	s32 error;    /* Override's argError (negative errno) */
 	u32 len;      /* bytes of value */
 	u32 pad2;
@@ -109,6 +116,7 @@ static long compare_char(u32 k, void *data)
 struct rules_ctx {
 	s32 result;
 	u32 decided;  /* source + 1 of the last source whose selector matched: its later rules are skipped */
+	u32 hook;
 };
 
 static long apply_rule(u32 i, void *data)
@@ -119,7 +127,7 @@ static long apply_rule(u32 i, void *data)
 	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
 	if (!r || !pb)
 		return 1;
-	if (rc->decided == r->policy + 1)
+	if (r->hook != rc->hook || rc->decided == r->policy + 1)
 		return 0;
 	u32 len = pb->len;
 	u32 vlen = r->len;
@@ -153,26 +161,41 @@ static long apply_rule(u32 i, void *data)
 	return 0;
 }
 
-SEC("lsm/file_open")
-int BPF_PROG(gw_file_open, struct file *file, int ret)
+/* The path of a file, then the rules of a hook: the error to return (0 allows). */
+static __always_inline int apply_rules(u32 hook, struct path *path)
 {
-	if (ret != 0)
-		return ret;
 	u32 zero = 0;
 	u32 *count = bpf_map_lookup_elem(&rule_count, &zero);
 	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
 	if (!count || !pb || *count == 0)
 		return 0;
-	long n = bpf_d_path(&file->f_path, pb->path, MAX_PATH);
+	long n = bpf_d_path(path, pb->path, MAX_PATH);
 	if (n <= 0)
 		return 0;
 	pb->len = n - 1;  /* bpf_d_path counts the NUL */
 	u32 rules_in_use = *count;
 	if (rules_in_use > MAX_RULES)
 		rules_in_use = MAX_RULES;
-	struct rules_ctx rc = { .result = 0, .decided = 0 };
+	struct rules_ctx rc = { .result = 0, .decided = 0, .hook = hook };
 	bpf_loop(rules_in_use, apply_rule, &rc, 0);
 	return rc.result;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(gw_file_open, struct file *file, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return apply_rules(HOOK_FILE_OPEN, &file->f_path);
+}
+
+/* An exec: the binary about to run (after the interpreter of a script is resolved, this runs for it too). */
+SEC("lsm/bprm_check_security")
+int BPF_PROG(gw_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return apply_rules(HOOK_BPRM_CHECK, &bprm->file->f_path);
 }
 
 /* dev.gowarden.sensor.LsmOverrideSensor reads and writes these layouts */

@@ -230,10 +230,10 @@ final class PolicyCommand implements Runnable {
             }
             for (int h = 0; h < policy.lsmhooks().size(); h++) {
                 TracingPolicy.LsmHook hook = policy.lsmhooks().get(h);
-                out.printf("  lsm hook security_%s  [one shared program per hook; each selector value is a rule]%n", hook.hook());
+                out.printf("  lsm hook %s  [one shared program per hook; each selector value is a rule]%n", hook.hook());
                 for (int s = 0; s < hook.selectors().size(); s++) {
                     TracingPolicy.Selector sel = hook.selectors().get(s);
-                    String filter = sel.matchArgs().isEmpty() ? "every call" : "file path " + sel.matchArgs().getFirst().operator().yaml()
+                    String filter = sel.matchArgs().isEmpty() ? "every call" : "path " + sel.matchArgs().getFirst().operator().yaml()
                             + " " + sel.matchArgs().getFirst().values().stream().map(v -> "\"" + v + "\"").toList();
                     out.printf("    selector %d: %s -> %s%n", s, filter, actions(sel.actions()));
                 }

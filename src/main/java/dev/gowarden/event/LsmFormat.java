@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The two shapes of an LSM hook's event: one compact line
- * ({@code 12:00:01.123456 cat[42/42] security_file_open(file="/etc/shadow") = -1 EPERM  [deny-shadow]}) and
+ * ({@code 12:00:01.123456 cat[42/42] file_open(file="/etc/shadow") = -13 EACCES  [deny-shadow]}) and
  * Tetragon's {@code process_lsm} JSON (action KPROBE_ACTION_OVERRIDE when the hook was made to fail).
  */
 public final class LsmFormat {
@@ -18,7 +18,8 @@ public final class LsmFormat {
                                String path, int error, String policy, String message) {
         LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(0, epochNanos), zone);
         sb.append(String.format("%02d:%02d:%02d.%06d ", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000));
-        sb.append(comm).append('[').append(tgid).append('/').append(tid).append("] security_").append(hook).append("(file=");
+        sb.append(comm).append('[').append(tgid).append('/').append(tid).append("] ").append(hook).append('(')
+                .append(hook.startsWith("bprm") ? "binary=" : "file=");
         GoSyntax.quote(sb, path);
         sb.append(')');
         if (error != 0) sb.append(" = ").append(error).append(' ').append(errnoName(-error));
@@ -31,8 +32,9 @@ public final class LsmFormat {
                             String policy, String message, List<String> tags) {
         Json j = new Json(sb);
         j.object().object("process_lsm").object("process").field("pid", tgid).field("tid", tid).field("comm", comm).endObject()
-                .field("function_name", "security_" + hook)
-                .array("args").object().field("label", "file").object("file_arg").field("path", path).endObject().endObject().endArray()
+                .field("function_name", hook)
+                .array("args").object().field("label", hook.startsWith("bprm") ? "binary" : "file")
+                .object(hook.startsWith("bprm") ? "linux_binprm_arg" : "file_arg").field("path", path).endObject().endObject().endArray()
                 .field("action", error != 0 ? "KPROBE_ACTION_OVERRIDE" : "KPROBE_ACTION_POST")
                 .field("policy_name", policy);
         if (error != 0) j.object("return").field("int_arg", error).endObject();

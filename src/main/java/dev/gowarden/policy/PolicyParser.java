@@ -146,7 +146,9 @@ public final class PolicyParser {
         YamlNode.optional(m, "args").ifPresent(a -> {
             for (YamlNode n : a.list()) {
                 Arg arg = arg(n, args);
-                if (arg.type() == ArgType.FILE) throw n.error("type file is an LSM hook argument; a Go function's are go_string or integers");
+                if (arg.type() == ArgType.FILE || arg.type() == ArgType.LINUX_BINPRM) {
+                    throw n.error("type " + arg.type().yaml() + " is an LSM hook argument; a Go function's are go_string or integers");
+                }
                 args.add(arg);
             }
         });
@@ -175,7 +177,8 @@ public final class PolicyParser {
     }
 
     /** LSM hooks gowarden runs, and the type of each argument it can read. */
-    private static final Map<String, List<ArgType>> LSM_HOOKS = Map.of("file_open", List.of(ArgType.FILE));
+    private static final Map<String, List<ArgType>> LSM_HOOKS = Map.of("file_open", List.of(ArgType.FILE),
+            "bprm_check_security", List.of(ArgType.LINUX_BINPRM));
 
     private static TracingPolicy.LsmHook lsmHook(YamlNode node) {
         Map<String, YamlNode> m = node.mapping(Set.of("hook", "args", "selectors", "message", "tags"));

@@ -46,7 +46,9 @@ public record TracingPolicy(String name, String kind, List<Uprobe> uprobes, List
         UINT8("uint8", 1, false), UINT16("uint16", 2, false), UINT32("uint32", 4, false), UINT64("uint64", 8, false),
         SIZE_T("size_t", 8, false), LONG("long", 8, true), BOOL("bool", 1, false), GO_STRING("go_string", 16, false),
         /** A kernel struct file (LSM hooks): filtered and reported by its path. */
-        FILE("file", 8, false);
+        FILE("file", 8, false),
+        /** The binary an exec is about to run (LSM bprm hooks): filtered and reported by its path. */
+        LINUX_BINPRM("linux_binprm", 8, false);
 
         private final String yaml;
         private final int size;
@@ -72,7 +74,7 @@ public record TracingPolicy(String name, String kind, List<Uprobe> uprobes, List
 
         /** Compared as a string: a Go string's bytes, a file's path. */
         public boolean isString() {
-            return this == GO_STRING || this == FILE;
+            return this == GO_STRING || this == FILE || this == LINUX_BINPRM;
         }
 
         static ArgType of(String yaml) {

@@ -45,6 +45,15 @@ public final class LsmOverrideSensor implements AutoCloseable {
     private record Source(TracingPolicy policy, TracingPolicy.LsmHook hook) {
     }
 
+    /** The hooks lsm_override.bpf.c serves: hook name -> its id in rules, its program, the kernel function it runs in. */
+    private record Hook(int id, String program, String function) {
+    }
+
+    private static final java.util.Map<String, Hook> HOOKS = java.util.Map.of(
+            "file_open", new Hook(0, "gw_file_open", "security_file_open"),
+            "bprm_check_security", new Hook(1, "gw_bprm_check", "security_bprm_check"));
+
+    private final java.util.Set<String> used = new java.util.TreeSet<>();
     private final BpfObject object;
     private final BpfMap rules;
     private final BpfMap ruleCount;
@@ -77,10 +86,13 @@ public final class LsmOverrideSensor implements AutoCloseable {
     public void add(TracingPolicy policy) {
         List<byte[]> encoded = new ArrayList<>();
         for (TracingPolicy.LsmHook hook : policy.lsmhooks()) {
+            Hook h = HOOKS.get(hook.hook());
+            if (h == null) throw new IllegalArgumentException("LSM hook " + hook.hook() + " is not served");
+            used.add(hook.hook());
             int source = sources.size();
             sources.add(new Source(policy, hook));
             if (hook.selectors().isEmpty()) {
-                encoded.add(rule(source, 0, R_PREFIX, "", R_POST, 0));
+                encoded.add(rule(source, h.id(), 0, R_PREFIX, "", R_POST, 0));
                 continue;
             }
             for (int s = 0; s < hook.selectors().size(); s++) {
@@ -102,7 +114,7 @@ public final class LsmOverrideSensor implements AutoCloseable {
                 }
                 if (post && sel.actions().stream().noneMatch(a -> a instanceof TracingPolicy.Action.NoPost)) actions |= R_POST;
                 if (sel.matchArgs().isEmpty()) {
-                    encoded.add(rule(source, s, R_PREFIX, "", actions, error));
+                    encoded.add(rule(source, h.id(), s, R_PREFIX, "", actions, error));
                 } else {
                     TracingPolicy.MatchArg m = sel.matchArgs().getFirst();
                     int op = switch (m.operator()) {
@@ -111,7 +123,7 @@ public final class LsmOverrideSensor implements AutoCloseable {
                         case POSTFIX -> R_POSTFIX;
                         default -> throw new IllegalArgumentException("operator " + m.operator() + " on a path");
                     };
-                    for (String v : m.values()) encoded.add(rule(source, s, op, v, actions, error));
+                    for (String v : m.values()) encoded.add(rule(source, h.id(), s, op, v, actions, error));
                 }
             }
         }
@@ -130,9 +142,13 @@ public final class LsmOverrideSensor implements AutoCloseable {
         return count;
     }
 
-    /** Attaches the shared file_open program: one trampoline slot, whatever the number of policies. */
+    /** Attaches the shared program of each hook the policies use: one trampoline slot per hook, whatever their number. */
     public void attach() {
-        links.add(new Attacher(Attacher.Mode.AUTO).trampoline(object.program("gw_file_open"), Attacher.BPF_LSM_MAC, "security_file_open"));
+        Attacher attacher = new Attacher(Attacher.Mode.AUTO);
+        for (String name : used) {
+            Hook h = HOOKS.get(name);
+            links.add(attacher.trampoline(object.program(h.program()), Attacher.BPF_LSM_MAC, h.function()));
+        }
     }
 
     public int poll(int timeoutMs, Consumer<LsmEvent> sink) {
@@ -156,7 +172,7 @@ public final class LsmOverrideSensor implements AutoCloseable {
         });
     }
 
-    static byte[] rule(int source, int selector, int op, String value, int actions, int error) {
+    static byte[] rule(int source, int hook, int selector, int op, String value, int actions, int error) {
         byte[] v = value.getBytes(StandardCharsets.UTF_8);
         if (v.length > MAX_VALUE) throw new IllegalArgumentException("path value longer than " + MAX_VALUE + " bytes");
         ByteBuffer b = ByteBuffer.allocate(RULE_SIZE).order(ByteOrder.nativeOrder());
@@ -164,6 +180,7 @@ public final class LsmOverrideSensor implements AutoCloseable {
         b.putInt(4, selector);
         b.put(8, (byte) op);
         b.put(9, (byte) actions);
+        b.putShort(10, (short) hook);
         b.putInt(12, error);
         b.putInt(16, v.length);
         b.put(24, v);

@@ -100,7 +100,7 @@ public final class PolicyResolver {
             case UINT32 -> new GoType.Basic(GoType.Kind.UINT32, "uint32");
             case UINT64, SIZE_T -> new GoType.Basic(GoType.Kind.UINT64, "uint64");
             case BOOL -> new GoType.Basic(GoType.Kind.BOOL, "bool");
-            case FILE -> throw new PolicyException("type file is read by LSM hooks, not from a Go function");
+            case FILE, LINUX_BINPRM -> throw new PolicyException("type " + t.yaml() + " is read by LSM hooks, not from a Go function");
         };
     }
 

@@ -52,6 +52,23 @@ class KernelLabTest {
         }
     }
 
+    /** A policy with one LSM hook whose one selector overrides with {@code error} when the path matches. */
+    static Path overridePolicy(Path dir, String name, String hook, String argType, String operator, String path, int error) throws IOException {
+        return java.nio.file.Files.writeString(dir.resolve(name + ".yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: %s
+                spec:
+                  lsmhooks:
+                  - hook: %s
+                    args: [{index: 0, type: %s}]
+                    selectors:
+                    - matchArgs: [{index: 0, operator: %s, values: [%s]}]
+                      matchActions: [{action: Override, argError: %d}]
+                """.formatted(name, hook, argType, operator, path, error));
+    }
+
     @Test
     void theLabKernelHasTheKernelHooksTheHostLacks() {
         Result r = lab(List.of(), "gowarden", "features", "--trampoline-limit");
@@ -70,21 +87,7 @@ class KernelLabTest {
     @Test
     void fiftyOverridePoliciesShareOneLsmProgram(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            files.add(java.nio.file.Files.writeString(tmp.resolve("deny-" + i + ".yaml"), """
-                    apiVersion: cilium.io/v1alpha1
-                    kind: TracingPolicy
-                    metadata:
-                      name: deny-%d
-                    spec:
-                      lsmhooks:
-                      - hook: file_open
-                        args: [{index: 0, type: file}]
-                        selectors:
-                        - matchArgs: [{index: 0, operator: Equal, values: [/tmp/deny-%d]}]
-                          matchActions: [{action: Override, argError: -1}]
-                    """.formatted(i, i)));
-        }
+        for (int i = 0; i < 50; i++) files.add(overridePolicy(tmp, "deny-" + i, "file_open", "file", "Equal", "/tmp/deny-" + i, -1));
         files.add(java.nio.file.Files.writeString(tmp.resolve("logs.yaml"), """
                 apiVersion: cilium.io/v1alpha1
                 kind: TracingPolicy
@@ -157,6 +160,20 @@ class KernelLabTest {
         assertTrue(guardEvents.stream().anyMatch(e -> e.contains("/tmp/sec/ddd") && e.contains("...\"")), "a long path, cut in the event");
         assertTrue(r.output().lines().anyMatch(l -> l.contains("\"policy_name\":\"every-open\"") && l.contains("\"path\":\"/tmp/sec/ok/f\"")),
                 "a hook without selectors reports every call: " + r.output());
+    }
+
+    /** bprm_check_security: an exec of a binary under /tmp is refused, one elsewhere runs; both hooks at once. */
+    @Test
+    void execPoliciesRunBesideOpenPolicies(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path noExec = overridePolicy(tmp, "no-exec-from-tmp", "bprm_check_security", "linux_binprm", "Prefix", "/tmp/", -13);
+        Path noOpen = overridePolicy(tmp, "no-secret", "file_open", "file", "Equal", "/tmp/secret", -1);
+        Result r = lab(List.of(noExec, noOpen), "sh", "-c", "mkdir -p /tmp/bin; cp /bin/busybox /tmp/bin/evil; echo x > /tmp/secret; "
+                + "gowarden policy run /lab/no-exec-from-tmp.yaml /lab/no-secret.yaml -c '/tmp/bin/evil echo from-tmp || echo exec-denied; "
+                + "/bin/busybox echo from-bin; cat /tmp/secret || echo open-denied'");
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("exec-denied") && !r.output().contains("from-tmp\n"), r.output());
+        assertTrue(r.output().contains("from-bin") && r.output().contains("open-denied"), r.output());
+        assertTrue(r.output().contains("bprm_check_security(binary=\"/tmp/bin/evil\") = -13 EACCES  [no-exec-from-tmp]"), r.output());
     }
 
     @Test

@@ -111,7 +111,8 @@ class PolicyParserTest {
                 """;
         Map<String, String> cases = Map.of(
                 lsm.formatted("security_file_open", "Equal", "-1"), "write the hook without 'security_' (Tetragon's spelling): file_open",
-                lsm.formatted("bprm_check_security", "Equal", "-1"), "hook 'bprm_check_security' is not run by gowarden yet (file_open)",
+                lsm.formatted("inode_unlink", "Equal", "-1"), "hook 'inode_unlink' is not run by gowarden yet (bprm_check_security, file_open)",
+                lsm.formatted("bprm_check_security", "Equal", "-1"), "argument 0 of bprm_check_security is read as linux_binprm",
                 lsm.formatted("file_open", "NotEqual", "-1"), "an LSM path filter is Equal, Prefix or Postfix so far, not NotEqual",
                 lsm.formatted("file_open", "Equal", "1"), "1 is not an error a kernel hook can return (a negative errno, -1 to -4095)",
                 HEAD + "    selectors:\n    - matchActions:\n      - {action: Override, argError: -1}\n",
