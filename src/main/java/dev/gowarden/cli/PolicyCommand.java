@@ -66,42 +66,61 @@ final class PolicyCommand implements Runnable {
             boolean uprobes = policies.stream().anyMatch(p -> !p.uprobes().isEmpty());
             if (lsm && uprobes) throw new UsageException("run LSM-hook policies and uprobe policies separately for now");
             if (lsm) return runLsm(policies);
-            if (files.size() > 1) throw new UsageException("policy run takes one uprobe policy at a time so far");
-            file = files.getFirst();
-            TracingPolicy policy = policies.getFirst();
-            refuseWhatDoesNotRunYet(policy);
-            if (policy.uprobes().size() != 1 || policy.uprobes().getFirst().symbols().isEmpty()) {
-                throw new UsageException(file + ": policy run takes one uprobe hook (one binary) so far; this policy has "
-                        + policy.uprobes().size());
-            }
-            TracingPolicy.Uprobe hook = policy.uprobes().getFirst();
-            PrintWriter err = spec.commandLine().getErr();
-            GoBinary opened;
+            return runUprobes(policies);
+        }
+
+        /** A hook bound to its functions in an open binary, for the policy it comes from. */
+        private record BoundHook(TracingPolicy policy, GoBinary bin, ProbeResolver resolver, List<PolicyResolver.BoundFunction> functions) {
+        }
+
+        /** Uprobe policies, any number of hooks in any number of binaries: each function's selectors run in the kernel. */
+        private int runUprobes(List<TracingPolicy> policies) throws Exception {
+            List<BoundHook> hooks = new java.util.ArrayList<>();
+            List<AutoCloseable> open = new java.util.ArrayList<>();
             try {
-                opened = GoBinary.open(Path.of(hook.path()));
-            } catch (RuntimeException e) {
-                throw new Check.BindException(file + ": spec.uprobes[0].path: " + e.getMessage());
-            }
-            try (GoBinary bin = opened; ProbeResolver resolver = new ProbeResolver(bin)) {
-                List<PolicyResolver.BoundFunction> bound;
-                try {
-                    bound = PolicyResolver.bind(hook, 0, bin, resolver);
-                } catch (RuntimeException e) {
-                    throw new Check.BindException(file + ": " + e.getMessage());
+                for (int p = 0; p < policies.size(); p++) {
+                    TracingPolicy policy = policies.get(p);
+                    file = files.get(p);
+                    refuseWhatDoesNotRunYet(policy);
+                    for (int u = 0; u < policy.uprobes().size(); u++) {
+                        TracingPolicy.Uprobe hook = policy.uprobes().get(u);
+                        GoBinary bin;
+                        try {
+                            bin = GoBinary.open(Path.of(hook.path()));
+                        } catch (RuntimeException e) {
+                            throw new Check.BindException(file + ": spec.uprobes[" + u + "].path: " + e.getMessage());
+                        }
+                        open.add(bin);
+                        ProbeResolver resolver = new ProbeResolver(bin);
+                        open.add(resolver);
+                        try {
+                            hooks.add(new BoundHook(policy, bin, resolver, PolicyResolver.bind(hook, u, bin, resolver)));
+                        } catch (RuntimeException e) {
+                            throw new Check.BindException(file + ": " + e.getMessage());
+                        }
+                    }
                 }
                 Preflight.requireBpfPrivileges();
                 Preflight.ensureBpffs();
+                int functions = hooks.stream().mapToInt(h -> h.functions().size()).sum();
+                PrintWriter err = spec.commandLine().getErr();
                 return TraceSession.guarded(stop -> {
                     try (GoTraceSensor sensor = new GoTraceSensor(GoTraceSensor.Options.defaults())) {
-                        for (PolicyResolver.BoundFunction f : bound) {
-                            sensor.tracePolicy(f, bin, policy.name(), pid == null ? -1 : pid, resolver.runtimeOffsets());
+                        for (BoundHook h : hooks) {
+                            for (PolicyResolver.BoundFunction f : h.functions()) {
+                                sensor.tracePolicy(f, h.bin(), h.policy().name(), pid == null ? -1 : pid, h.resolver().runtimeOffsets());
+                            }
                         }
                         sensor.attach();
-                        String what = String.format("policy %s: %d function%s", policy.name(), bound.size(), bound.size() == 1 ? "" : "s");
-                        return TraceSession.pump(sensor, bin.path().toAbsolutePath().toString(), json, pid, command, what,
-                                spec.commandLine().getOut(), err, stop);
+                        String what = String.format("%d polic%s: %d function%s", policies.size(), policies.size() == 1 ? "y" : "ies",
+                                functions, functions == 1 ? "" : "s");
+                        String binaries = hooks.stream().map(h -> h.bin().path().toAbsolutePath().toString()).distinct()
+                                .collect(java.util.stream.Collectors.joining(", "));
+                        return TraceSession.pump(sensor, binaries, json, pid, command, what, spec.commandLine().getOut(), err, stop);
                     }
                 });
+            } finally {
+                for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
             }
         }
 

@@ -80,7 +80,8 @@ final class TraceSession {
     }
 
     /**
-     * Starts the command (traced from its first instruction) or restricts to the pid, says what is traced, then prints
+     * Starts the command (traced from its first instruction) or restricts to the pid, says what is traced (in
+     * {@code binaryPath}: the binaries, for the status line), then prints
      * events until the command exits or stop is set; returns the command's exit status (0 otherwise).
      */
     static int pump(GoTraceSensor sensor, String binaryPath, boolean json, Integer pid, String command, String what,
@@ -90,7 +91,7 @@ final class TraceSession {
         StringBuilder line = new StringBuilder(512);
         java.util.function.Consumer<GoCallEvent> sink = e -> {
             line.setLength(0);
-            formatter.format(e, binaryPath, line);
+            formatter.format(e, e.function().binary().toString(), line);
             line.append('\n');
             try {
                 out.append(line);

@@ -87,6 +87,48 @@ class PolicyRunTest {
                 "only the policy's args, with its labels");
     }
 
+    /** Several policies, hooks in two binaries, one run: each event carries its own policy and binary. */
+    @Test
+    void policiesOnSeveralBinariesRunTogether(@TempDir Path tmp) throws Exception {
+        Path returns = GoPrograms.build("returns");
+        Path ints = Files.writeString(tmp.resolve("ints.yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: first-ints
+                spec:
+                  uprobes:
+                  - path: %s
+                    symbols: [main.Ints]
+                    args: [{index: 0, type: int, label: a}]
+                    selectors:
+                    - matchArgs: [{index: 0, operator: Equal, values: [-5]}]
+                """.formatted(tracee));
+        Path divide = Files.writeString(tmp.resolve("divide.yaml"), """
+                apiVersion: cilium.io/v1alpha1
+                kind: TracingPolicy
+                metadata:
+                  name: division-by-zero
+                spec:
+                  uprobes:
+                  - path: %s
+                    symbols: [main.Divide]
+                    args: [{index: 1, type: int, label: b}]
+                    selectors:
+                    - matchArgs: [{index: 1, operator: Equal, values: [0]}]
+                """.formatted(returns));
+        TraceCommandTest.Run r = TraceCommandTest.run("policy", "run", ints.toString(), divide.toString(), "--json",
+                "-c", tracee + " -wait=false -rounds 2; echo | " + returns);
+        assertEquals(0, r.exit(), r.err());
+        List<JsonNode> events = events(r.out());
+        assertEquals(List.of("first-ints", "division-by-zero"), events.stream().map(e -> e.at("/process_uprobe/policy_name").asText()).toList(),
+                r.out());
+        assertEquals(tracee.toAbsolutePath().toString(), events.get(0).at("/process_uprobe/process/binary").asText());
+        assertEquals(returns.toAbsolutePath().toString(), events.get(1).at("/process_uprobe/process/binary").asText());
+        assertEquals(0, events.get(1).at("/process_uprobe/args/0/int_arg").asInt());
+        assertTrue(r.err().contains("2 policies: 2 functions"), r.err());
+    }
+
     /** uint64 arguments compare unsigned: 18446744073709551615 is greater than 1000, not -1. */
     @Test
     void unsignedArgumentsCompareUnsigned(@TempDir Path tmp) throws Exception {
