@@ -24,7 +24,7 @@ wait_for() { # file, pattern
 base=$(loop)
 
 "$repo/gowarden" --version >/dev/null   # builds if needed, outside the timing
-rm -f "$work"/gowarden.* "$work"/gowarden-ret.* "$work"/bpftrace.*
+rm -f "$work"/gowarden.* "$work"/gowarden-ret.* "$work"/gowarden-pol.* "$work"/bpftrace.*
 "$repo/gowarden" trace "$bin" 'main.f(s string, n int)' >"$work/gowarden.out" 2>"$work/gowarden.err" &
 gw=$!
 wait_for "$work/gowarden.err" "tracing"
@@ -44,6 +44,29 @@ kill -TERM $gw; wait $gw || true
 gwr_lines=$(wc -l <"$work/gowarden-ret.out")
 gwr_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden-ret.err")
 
+# a policy whose selector keeps one call in four in the kernel (s Prefix "alpha"): the cost of evaluating it
+cat >"$work/policy.yaml" <<POLICY
+apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: bench-alpha
+spec:
+  uprobes:
+  - path: $bin
+    symbols: [main.f]
+    args: [{index: 0, type: go_string, label: s}, {index: 1, type: int, label: n}]
+    selectors:
+    - matchArgs: [{index: 0, operator: Prefix, values: [alpha]}]
+POLICY
+"$repo/gowarden" policy run "$work/policy.yaml" >"$work/gowarden-pol.out" 2>"$work/gowarden-pol.err" &
+gw=$!
+wait_for "$work/gowarden-pol.err" "Ctrl-C"
+gwp_ns=$(loop)
+sleep 1
+kill -TERM $gw; wait $gw || true
+gwp_lines=$(wc -l <"$work/gowarden-pol.out")
+gwp_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden-pol.err")
+
 bpftrace -e "uprobe:$bin:main.f { printf(\"%s %d\\n\", str(reg(\"ax\"), reg(\"bx\")), reg(\"cx\")); }" >"$work/bpftrace.out" 2>"$work/bpftrace.err" &
 bt=$!
 wait_for "$work/bpftrace.out" "Attaching"
@@ -59,6 +82,7 @@ printf '|---|---|---|---|---|\n'
 printf '| untraced | %s | - | - | - |\n' "$base"
 printf '| gowarden trace | %s | %.0f ns | %d / %d | %s dropped |\n' "$gw_ns" "$(echo "$gw_ns - $base" | bc)" "$gw_lines" "$expected" "${gw_dropped:-?}"
 printf '| gowarden trace --returns-only (entry + RET probe, result and duration) | %s | %.0f ns | %d / %d | %s dropped |\n' "$gwr_ns" "$(echo "$gwr_ns - $base" | bc)" "$gwr_lines" "$expected" "${gwr_dropped:-?}"
+printf '| gowarden policy run, selector s Prefix "alpha" in the kernel (1 call in 4 posted) | %s | %.0f ns | %d / %d | %s dropped |\n' "$gwp_ns" "$(echo "$gwp_ns - $base" | bc)" "$gwp_lines" "$((expected / 4))" "${gwp_dropped:-?}"
 printf '| bpftrace 0.17 printf(str(ax,bx), cx) | %s | %.0f ns | %d / %d | %s lost |\n' "$bt_ns" "$(echo "$bt_ns - $base" | bc)" "$bt_lines" "$expected" "$bt_lost"
 head -2 "$work/gowarden.out" | sed 's/^/    gowarden: /' >&2
 head -2 "$work/gowarden-ret.out" | sed 's/^/    gowarden --returns-only: /' >&2
