@@ -67,15 +67,7 @@ public final class PolicyParser {
     }
 
     public static TracingPolicy parse(String yaml, String source) {
-        Node root;
-        try {
-            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(yaml)
-                    .orElseThrow(() -> new PolicyException(source + ": empty document"));
-        } catch (YamlEngineException e) {
-            throw new PolicyException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' ').replaceAll(" +", " "));
-        } catch (StackOverflowError e) {
-            throw new PolicyException(source + ": not a TracingPolicy: nested too deeply to read");
-        }
+        Node root = compose(yaml, source);
         YamlNode doc = new YamlNode(source, "", root);
         Map<String, YamlNode> top = doc.mapping(Set.of("apiVersion", "kind", "metadata", "spec"));
         String api = doc.required(top, "apiVersion").string();
@@ -109,6 +101,38 @@ public final class PolicyParser {
         });
         if (uprobes.isEmpty() && lsmhooks.isEmpty()) throw specNode.error("no uprobes and no lsmhooks: nothing to run");
         return new TracingPolicy(name, kind, uprobes, lsmhooks, source);
+    }
+
+    /** Stack for composing: ample for any policy, and a fixed bound however deeply a hostile file nests. */
+    private static final long COMPOSE_STACK = 4L << 20;
+
+    /**
+     * Composes the document on a thread with a known stack, so that nesting too deep for it is the same clean error
+     * on every JVM and thread (the YAML composer recurses once per level).
+     */
+    private static Node compose(String yaml, String source) {
+        Object[] result = new Object[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(yaml)
+                        .orElseThrow(() -> new PolicyException(source + ": empty document"));
+            } catch (YamlEngineException e) {
+                result[0] = new PolicyException(source + ": not valid YAML: " + e.getMessage().replace('\n', ' ').replaceAll(" +", " "));
+            } catch (StackOverflowError e) {
+                result[0] = new PolicyException(source + ": not a TracingPolicy: nested too deeply to read");
+            } catch (RuntimeException e) {
+                result[0] = e;
+            }
+        }, "policy-yaml", COMPOSE_STACK);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PolicyException(source + ": interrupted while reading");
+        }
+        if (result[0] instanceof RuntimeException e) throw e;
+        return (Node) result[0];
     }
 
     private static void options(YamlNode node) {

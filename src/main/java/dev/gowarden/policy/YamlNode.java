@@ -51,6 +51,7 @@ record YamlNode(String file, String path, Node node) {
 
     String string() {
         if (!(node instanceof ScalarNode s)) throw error("expected a value, found " + describe());
+        if (org.snakeyaml.engine.v2.nodes.Tag.NULL.equals(s.getTag())) throw error("has no value (null)");
         return s.getValue();
     }
 

@@ -11,9 +11,8 @@ import dev.gowarden.event.GoCallEvent;
 import dev.gowarden.event.GoValue;
 import dev.gowarden.event.TracedFunction;
 import dev.gowarden.event.TypeNamer;
-import dev.gowarden.event.ValuePlan;
-import dev.gowarden.policy.TracingPolicy;
 import dev.gowarden.event.ValueDecoder;
+import dev.gowarden.event.ValuePlan;
 import dev.gowarden.golang.CodeAnalyzer;
 import dev.gowarden.golang.GoBinary;
 import dev.gowarden.golang.GoFunction;
@@ -23,6 +22,7 @@ import dev.gowarden.golang.TypeNames;
 import dev.gowarden.link.Attacher;
 import dev.gowarden.link.Link;
 import dev.gowarden.link.UprobeTarget;
+import dev.gowarden.policy.TracingPolicy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,8 +36,10 @@ import java.util.function.Consumer;
 
 /**
  * Traces Go functions: owns the go_trace BPF object, its ring buffer and every link it attaches. One instance
- * serves any number of functions in any number of binaries; each probe's id is its BPF cookie and its index
- * in probe_specs. Closing detaches everything.
+ * serves any number of functions in any number of binaries, traced from the command line (entries, returns with
+ * durations) or for policies (selectors evaluated in the kernel); each probe's id is the lower half of its BPF
+ * cookie (the upper half: which of its addresses) and its index in probe_specs and probe_selectors. Closing
+ * detaches everything.
  */
 public final class GoTraceSensor implements AutoCloseable {
     /**

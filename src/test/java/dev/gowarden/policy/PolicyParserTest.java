@@ -150,13 +150,15 @@ class PolicyParserTest {
         cases.put(HEAD + "    selectors: [{}, {}, {}, {}, {}, {}]\n", "spec.uprobes[0].selectors[5]: more than 5 selectors on one hook");
         cases.put(HEAD + "    args:\n    - {index: 0, type: int}\n    - {index: 0, type: int}\n", "args[1].index: argument 0 is already listed");
         cases.put("apiVersion: [x\n", "t.yaml: not valid YAML");
-        cases.put("a: " + "[".repeat(5000) + "]".repeat(5000) + "\n", "t.yaml: not a TracingPolicy: nested too deeply to read");
+        cases.put("a: " + "[".repeat(200_000) + "]".repeat(200_000) + "\n", "t.yaml: not a TracingPolicy: nested too deeply to read");
         String intArg = HEAD + "    args:\n    - {index: 0, type: %s}\n    selectors:\n    - matchArgs:\n      - {index: 0, operator: %s, values: [\"%s\"]}\n";
         cases.put(intArg.formatted("int", "Equal", "0x-5"), "'0x-5' is not an integer");
         cases.put(intArg.formatted("uint64", "Equal", "-1"), "'-1' is negative; a uint64 is not");
         cases.put(intArg.formatted("uint64", "Equal", "18446744073709551616"), "is out of range for uint64");
         cases.put(intArg.formatted("int", "InRange", "5:x"), "t.yaml:13:48: spec.uprobes[0].selectors[0].matchArgs[0].values[0]: 'x' is not an integer");
         cases.put(HEAD.replace("symbols: [main.f]", "symbols: [main.f, main.f]"), "a symbol is listed twice");
+        cases.put(HEAD.replace("path: /bin/app", "path: null"), "spec.uprobes[0].path: has no value (null)");
+        cases.put(HEAD.replace("symbols: [main.f]", "symbols: [main.f, null]"), "spec.uprobes[0].symbols[1]: has no value (null)");
         cases.forEach((yaml, expected) -> {
             PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse(yaml, "t.yaml"), expected);
             assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
