@@ -129,9 +129,12 @@ class TraceCommandTest {
         Run r = run("trace", tracee.toString(), "main.*", "--returns-only", "-c", tracee + " -wait=false -rounds 2");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().filter(l -> l.contains(" returned (")).toList();
-        for (String f : List.of("main.Ints", "main.Strs", "main.(*Store).Put", "main.Many", "main.main.func1")) {
+        for (String f : List.of("main.Ints", "main.Strs", "main.(*Store).Put", "main.Many")) {
             assertEquals(2, lines.stream().filter(l -> l.contains("] " + f + " returned (")).count(), f + " returns twice in: " + r.out());
         }
+        // the goroutine's closure returns after its send, which main may outrun to exit: the last one may never return
+        long closures = lines.stream().filter(l -> l.contains("] main.main.func1 returned (")).count();
+        assertTrue(closures == 1 || closures == 2, "main.main.func1 returns once or twice: " + r.out());
         assertEquals(2 * 41, lines.stream().filter(l -> l.contains("] main.Grow returned (")).count(), r.out());
         assertEquals(1, lines.stream().filter(l -> l.contains("] main.main returned ()")).count(), r.out());
         assertTrue(lines.stream().allMatch(l -> l.matches(".* in [0-9.]+(ns|µs|ms|s)")), "every return has its duration: " + r.out());
