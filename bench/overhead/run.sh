@@ -24,26 +24,25 @@ wait_for() { # file, pattern
 base=$(loop)
 
 "$repo/gowarden" --version >/dev/null   # builds if needed, outside the timing
-rm -f "$work"/gowarden.* "$work"/gowarden-ret.* "$work"/gowarden-pol.* "$work"/bpftrace.*
-"$repo/gowarden" trace "$bin" 'main.f(s string, n int)' >"$work/gowarden.out" 2>"$work/gowarden.err" &
-gw=$!
-wait_for "$work/gowarden.err" "tracing"
-gw_ns=$(loop)
-sleep 1
-kill -TERM $gw; wait $gw || true   # background jobs of a script ignore SIGINT
-gw_lines=$(wc -l <"$work/gowarden.out")
-gw_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden.err")
+rm -f "$work"/gowarden*.out "$work"/gowarden*.err "$work"/bpftrace.*
 
+# measure NAME GOWARDEN-ARGS...: runs gowarden in the background while the loop runs, then stops it (SIGTERM: a
+# script's background jobs ignore SIGINT); sets NAME_ns (median ns per call), NAME_lines, NAME_dropped.
+measure() {
+  local name=$1; shift
+  "$repo/gowarden" "$@" >"$work/gowarden-$name.out" 2>"$work/gowarden-$name.err" &
+  local gw=$!
+  wait_for "$work/gowarden-$name.err" "Ctrl-C"
+  printf -v "${name}_ns" '%s' "$(loop)"
+  sleep 1
+  kill -TERM $gw; wait $gw || true
+  printf -v "${name}_lines" '%s' "$(wc -l <"$work/gowarden-$name.out")"
+  printf -v "${name}_dropped" '%s' "$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden-$name.err")"
+}
+
+measure gw trace "$bin" 'main.f(s string, n int)'
 # returns: a silent entry probe keeps the start time, a probe on the RET reports the result and the duration
-"$repo/gowarden" trace "$bin" 'main.f(s string, n int) int' --returns-only >"$work/gowarden-ret.out" 2>"$work/gowarden-ret.err" &
-gw=$!
-wait_for "$work/gowarden-ret.err" "tracing"
-gwr_ns=$(loop)
-sleep 1
-kill -TERM $gw; wait $gw || true
-gwr_lines=$(wc -l <"$work/gowarden-ret.out")
-gwr_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden-ret.err")
-
+measure gwr trace "$bin" 'main.f(s string, n int) int' --returns-only
 # a policy whose selector keeps one call in four in the kernel (s Prefix "alpha"): the cost of evaluating it
 cat >"$work/policy.yaml" <<POLICY
 apiVersion: cilium.io/v1alpha1
@@ -58,14 +57,7 @@ spec:
     selectors:
     - matchArgs: [{index: 0, operator: Prefix, values: [alpha]}]
 POLICY
-"$repo/gowarden" policy run "$work/policy.yaml" >"$work/gowarden-pol.out" 2>"$work/gowarden-pol.err" &
-gw=$!
-wait_for "$work/gowarden-pol.err" "Ctrl-C"
-gwp_ns=$(loop)
-sleep 1
-kill -TERM $gw; wait $gw || true
-gwp_lines=$(wc -l <"$work/gowarden-pol.out")
-gwp_dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$work/gowarden-pol.err")
+measure gwp policy run "$work/policy.yaml"
 
 bpftrace -e "uprobe:$bin:main.f { printf(\"%s %d\\n\", str(reg(\"ax\"), reg(\"bx\")), reg(\"cx\")); }" >"$work/bpftrace.out" 2>"$work/bpftrace.err" &
 bt=$!
@@ -84,6 +76,6 @@ printf '| gowarden trace | %s | %.0f ns | %d / %d | %s dropped |\n' "$gw_ns" "$(
 printf '| gowarden trace --returns-only (entry + RET probe, result and duration) | %s | %.0f ns | %d / %d | %s dropped |\n' "$gwr_ns" "$(echo "$gwr_ns - $base" | bc)" "$gwr_lines" "$expected" "${gwr_dropped:-?}"
 printf '| gowarden policy run, selector s Prefix "alpha" in the kernel (1 call in 4 posted) | %s | %.0f ns | %d / %d | %s dropped |\n' "$gwp_ns" "$(echo "$gwp_ns - $base" | bc)" "$gwp_lines" "$((expected / 4))" "${gwp_dropped:-?}"
 printf '| bpftrace 0.17 printf(str(ax,bx), cx) | %s | %.0f ns | %d / %d | %s lost |\n' "$bt_ns" "$(echo "$bt_ns - $base" | bc)" "$bt_lines" "$expected" "$bt_lost"
-head -2 "$work/gowarden.out" | sed 's/^/    gowarden: /' >&2
-head -2 "$work/gowarden-ret.out" | sed 's/^/    gowarden --returns-only: /' >&2
+head -2 "$work/gowarden-gw.out" | sed 's/^/    gowarden: /' >&2
+head -2 "$work/gowarden-gwr.out" | sed 's/^/    gowarden --returns-only: /' >&2
 sed -n 2,3p "$work/bpftrace.out" | sed 's/^/    bpftrace: /' >&2
