@@ -153,32 +153,12 @@ public final class ProbePlanner {
      */
     private static void planPointees(GoType t, long off, Draft d, ProbeSpec.Builder spec, int stringSize) {
         switch (t) {
-            case GoType.Pointer p when !p.isMap() && !p.isChan() && d.wordAt.containsKey(off) && readable(p.elem()) -> {
-                Draft pointee = new Draft("", p.elem());
-                int base = d.wordAt.get(off);
-                List<long[]> pieces = new ArrayList<>();
-                memoryPieces(p.elem(), 0, pieces);
-                for (long[] piece : pieces) {
-                    pointee.place(piece[0], (int) piece[1], new ProbeSpec.DerefWord(base, (int) piece[0], (int) piece[1]), spec);
-                }
-                planCopies(p.elem(), 0, pointee, spec, stringSize);
-                planExtras(p.elem(), 0, pointee, spec, stringSize);
-                d.pointees.put(off, pointee.build());
-            }
+            case GoType.Pointer p when !p.isMap() && !p.isChan() && d.wordAt.containsKey(off) && readable(p.elem()) ->
+                    d.pointees.put(off, readThrough(p.elem(), d.wordAt.get(off), spec, stringSize));
             case GoType.Slice s when d.wordAt.containsKey(off) && s.elem() instanceof GoType.Basic e && e.size() > 0
-                    && e.kind() != GoType.Kind.UINT8 && e.kind() != GoType.Kind.UNSAFE_POINTER -> {
-                // the first elements through the data pointer ([]byte is copied whole instead): 4 scalars or 2 strings
-                GoType.Array head = new GoType.Array(e.kind() == GoType.Kind.STRING ? 2 : 4, e);
-                Draft elements = new Draft("", head);
-                int base = d.wordAt.get(off);
-                List<long[]> pieces = new ArrayList<>();
-                memoryPieces(head, 0, pieces);
-                for (long[] piece : pieces) {
-                    elements.place(piece[0], (int) piece[1], new ProbeSpec.DerefWord(base, (int) piece[0], (int) piece[1]), spec);
-                }
-                planCopies(head, 0, elements, spec, stringSize);
-                d.pointees.put(off, elements.build());
-            }
+                    && e.kind() != GoType.Kind.UINT8 && e.kind() != GoType.Kind.UNSAFE_POINTER ->
+                    // the first elements through the data pointer ([]byte is copied whole instead): 4 scalars or 2 strings
+                    d.pointees.put(off, readThrough(new GoType.Array(e.kind() == GoType.Kind.STRING ? 2 : 4, e), d.wordAt.get(off), spec, stringSize));
             case GoType.Struct s -> {
                 for (GoType.Field f : s.fields()) planPointees(f.type(), off + f.offset(), d, spec, stringSize);
             }
@@ -188,6 +168,19 @@ public final class ProbePlanner {
             default -> {
             }
         }
+    }
+
+    /** A value of {@code type} read through the pointer in word {@code base}: its scalar pieces, strings' contents, extras. */
+    private static ValuePlan readThrough(GoType type, int base, ProbeSpec.Builder spec, int stringSize) {
+        Draft pointee = new Draft("", type);
+        List<long[]> pieces = new ArrayList<>();
+        memoryPieces(type, 0, pieces);
+        for (long[] piece : pieces) {
+            pointee.place(piece[0], (int) piece[1], new ProbeSpec.DerefWord(base, (int) piece[0], (int) piece[1]), spec);
+        }
+        planCopies(type, 0, pointee, spec, stringSize);
+        planExtras(type, 0, pointee, spec, stringSize);
+        return pointee.build();
     }
 
     /** Pointees worth reading: structs with known fields, arrays, basic values (not unsafe.Pointer: no type). */
