@@ -148,12 +148,12 @@ public final class GoTraceSensor implements AutoCloseable {
                                            RuntimeOffsets offsets) {
         if (!entries && !returns) throw new IllegalArgumentException("neither entries nor returns to trace");
         if (!returns) return List.of(trace(bin, fn, sig, TracedFunction.Kind.ENTRY, pid, offsets));
-        if (CodeAnalyzer.analyze(bin, fn).returns().isEmpty()) {
-            throw new BpfException(fn.name() + " has no RET instruction (it never returns normally): cannot probe its return");
-        }
+        // the code is decoded once, and a function without RET is refused before its entry probe is planted
+        ProbePoints points = CodeAnalyzer.analyze(bin, fn);
+        sites(fn, points, TracedFunction.Kind.RETURN);
         int timingId = ++timedCalls;
-        TracedFunction entry = trace(bin, fn, sig, TracedFunction.Kind.ENTRY, pid, offsets, timingId, !entries);
-        TracedFunction ret = trace(bin, fn, sig, TracedFunction.Kind.RETURN, pid, offsets, timingId, false);
+        TracedFunction entry = trace(bin, fn, sig, TracedFunction.Kind.ENTRY, pid, offsets, timingId, !entries, points, null, null, null);
+        TracedFunction ret = trace(bin, fn, sig, TracedFunction.Kind.RETURN, pid, offsets, timingId, false, points, null, null, null);
         return entries ? List.of(entry, ret) : List.of(ret);
     }
 
@@ -168,7 +168,7 @@ public final class GoTraceSensor implements AutoCloseable {
         TracedFunction.PolicyContext context = new TracedFunction.PolicyContext(policyName, hook.message(), hook.tags());
         int id = probes.size();
         TracedFunction traced = trace(bin, bound.function(), bound.signature(), TracedFunction.Kind.ENTRY, pid, offsets, 0, false,
-                indexes, labels, context);
+                null, indexes, labels, context);
         List<SelectorEncoding.ArgWords> words = new ArrayList<>();
         for (int a = 0; a < hook.args().size(); a++) {
             ValuePlan plan = traced.values().get(a);
@@ -203,16 +203,26 @@ public final class GoTraceSensor implements AutoCloseable {
 
     private TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets,
                                  int timingId, boolean silent) {
-        return trace(bin, fn, sig, kind, pid, offsets, timingId, silent, null, null, null);
+        return trace(bin, fn, sig, kind, pid, offsets, timingId, silent, null, null, null, null);
+    }
+
+    /** Where a probe of this kind goes: past the stack check for an entry, every RET for a return (which must exist). */
+    private static List<Long> sites(GoFunction fn, ProbePoints points, TracedFunction.Kind kind) {
+        List<Long> addresses = kind == TracedFunction.Kind.ENTRY ? List.of(points.body()) : points.returns();
+        if (addresses.isEmpty()) {
+            throw new BpfException(fn.name() + " has no RET instruction (it never returns normally): cannot probe its return");
+        }
+        return addresses;
     }
 
     private TracedFunction trace(GoBinary bin, GoFunction fn, Signature sig, TracedFunction.Kind kind, int pid, RuntimeOffsets offsets,
-                                 int timingId, boolean silent, List<Integer> argIndexes, List<String> labels,
+                                 int timingId, boolean silent, ProbePoints analyzed, List<Integer> argIndexes, List<String> labels,
                                  TracedFunction.PolicyContext policy) {
         int id = probes.size();
         if (id >= specs.maxEntries()) {
             throw new BpfException("too many probes: probe_specs holds " + specs.maxEntries());
         }
+        List<Long> addresses = sites(fn, analyzed != null ? analyzed : CodeAnalyzer.analyze(bin, fn), kind);
         ProbePlanner.PlannedProbe planned = ProbePlanner.plan(bin, fn, sig, kind, id, options.stringSize(), offsets, timingId, silent,
                 argIndexes, labels);
         if (policy != null) {
@@ -228,11 +238,6 @@ public final class GoTraceSensor implements AutoCloseable {
         }
         TypeNamer namer = typeNamer(bin);
         ValueDecoder[] decoders = planned.function().values().stream().map(v -> ValueDecoder.compile(v, namer)).toArray(ValueDecoder[]::new);
-        ProbePoints points = CodeAnalyzer.analyze(bin, fn);
-        List<Long> addresses = kind == TracedFunction.Kind.ENTRY ? List.of(points.body()) : points.returns();
-        if (addresses.isEmpty()) {
-            throw new BpfException(fn.name() + " has no RET instruction (it never returns normally): cannot probe its return");
-        }
         probes.add(new Probe(planned.function(), decoders, addresses.stream().mapToLong(Long::longValue).toArray()));
         Path path = bin.path().toAbsolutePath();
         for (int site = 0; site < addresses.size(); site++) {
