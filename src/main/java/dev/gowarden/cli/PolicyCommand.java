@@ -84,20 +84,11 @@ final class PolicyCommand implements Runnable {
                     refuseWhatDoesNotRunYet(policy);
                     for (int u = 0; u < policy.uprobes().size(); u++) {
                         TracingPolicy.Uprobe hook = policy.uprobes().get(u);
-                        GoBinary bin;
-                        try {
-                            bin = GoBinary.open(Path.of(hook.path()));
-                        } catch (RuntimeException e) {
-                            throw new Check.BindException(file + ": spec.uprobes[" + u + "].path: " + e.getMessage());
-                        }
+                        GoBinary bin = Check.openBinary(file, u, hook);
                         open.add(bin);
                         ProbeResolver resolver = new ProbeResolver(bin);
                         open.add(resolver);
-                        try {
-                            hooks.add(new BoundHook(policy, bin, resolver, PolicyResolver.bind(hook, u, bin, resolver)));
-                        } catch (RuntimeException e) {
-                            throw new Check.BindException(file + ": " + e.getMessage());
-                        }
+                        hooks.add(new BoundHook(policy, bin, resolver, Check.bind(file, u, hook, bin, resolver)));
                     }
                 }
                 Preflight.requireBpfPrivileges();
@@ -217,20 +208,8 @@ final class PolicyCommand implements Runnable {
             boolean clears = false;
             for (int i = 0; i < policy.uprobes().size(); i++) {
                 TracingPolicy.Uprobe u = policy.uprobes().get(i);
-                GoBinary opened;
-                try {
-                    opened = GoBinary.open(Path.of(u.path()));
-                } catch (RuntimeException e) {
-                    throw new BindException(file + ": spec.uprobes[" + i + "].path: " + e.getMessage());
-                }
-                try (GoBinary bin = opened; ProbeResolver resolver = new ProbeResolver(bin)) {
-                    List<PolicyResolver.BoundFunction> bound;
-                    try {
-                        bound = PolicyResolver.bind(u, i, bin, resolver);
-                    } catch (RuntimeException e) {
-                        throw new BindException(file + ": " + e.getMessage());
-                    }
-                    for (PolicyResolver.BoundFunction f : bound) {
+                try (GoBinary bin = openBinary(file, i, u); ProbeResolver resolver = new ProbeResolver(bin)) {
+                    for (PolicyResolver.BoundFunction f : bind(file, i, u, bin, resolver)) {
                         out.printf("  %s  %s  [%s, signature from %s]%n", u.path(), f.signature().display(),
                                 f.abi() == dev.gowarden.abi.FrameLayout.Abi.ABI0 ? "ABI0" : "ABIInternal",
                                 f.fromDwarf() ? "DWARF" : "the policy's args");
@@ -270,6 +249,24 @@ final class PolicyCommand implements Runnable {
         static final class BindException extends dev.gowarden.golang.GoBinaryException {
             BindException(String message) {
                 super(message);
+            }
+        }
+
+        /** The binary of uprobe hook {@code index}; a failure names the policy file and the hook's path field. */
+        static GoBinary openBinary(Path file, int index, TracingPolicy.Uprobe hook) {
+            try {
+                return GoBinary.open(Path.of(hook.path()));
+            } catch (RuntimeException e) {
+                throw new BindException(file + ": spec.uprobes[" + index + "].path: " + e.getMessage());
+            }
+        }
+
+        /** The hook's symbols bound to functions and their arguments to ABI places; a failure names the policy file. */
+        static List<PolicyResolver.BoundFunction> bind(Path file, int index, TracingPolicy.Uprobe hook, GoBinary bin, ProbeResolver resolver) {
+            try {
+                return PolicyResolver.bind(hook, index, bin, resolver);
+            } catch (RuntimeException e) {
+                throw new BindException(file + ": " + e.getMessage());
             }
         }
 
