@@ -31,7 +31,7 @@ final class ModuleData {
     /** The text start of a 1.18+ binary (whose function entries are offsets from it). */
     static Optional<Long> textFor(ElfFile elf, Pclntab tab) {
         if (tab.format() != Pclntab.Format.GO118 && tab.format() != Pclntab.Format.GO120) return Optional.empty();
-        return locate(elf, tab).map(m -> m.words[0x16]);
+        return tab.moduleData(elf).map(m -> m.words[0x16]);
     }
 
     /**
@@ -46,7 +46,7 @@ final class ModuleData {
             case GO12 -> -1;
         };
         if (at < 0) return Optional.empty();
-        return locate(elf, tab).flatMap(m -> {
+        return tab.moduleData(elf).flatMap(m -> {
             long types = m.words[at];
             long etypes = m.words[at + 1];
             Optional<Segment> seg = elf.loadSegmentFor(types);
@@ -57,7 +57,8 @@ final class ModuleData {
         });
     }
 
-    private static Optional<ModuleData> locate(ElfFile elf, Pclntab tab) {
+    /** Scans for the table's moduledata; {@link Pclntab#moduleData} keeps the answer, so a binary is scanned once. */
+    static Optional<ModuleData> locate(ElfFile elf, Pclntab tab) {
         if (tab.ptrSize() != 8) {
             return Optional.empty();
         }

@@ -98,6 +98,7 @@ public final class Pclntab {
     private final long headerTextStart;
     private long textStart;
     private TextStartSource textStartSource = TextStartSource.NOT_NEEDED;
+    private Optional<ModuleData> moduleData;   // located on first use (text start of a PIE, type names)
 
     private Pclntab(Path path, MemorySegment tab, long vaddr, long fileOffset, String foundBy) {
         this.path = path;
@@ -403,6 +404,12 @@ public final class Pclntab {
             case RELOCATION -> "relocation of the header textStart";
             case TEXT_SECTION -> "section .text";
         };
+    }
+
+    /** This table's moduledata in {@code elf} (the file the table was read from), scanned for once. */
+    synchronized Optional<ModuleData> moduleData(ElfFile elf) {
+        if (moduleData == null) moduleData = ModuleData.locate(elf, this);
+        return moduleData;
     }
 
     // ---- accessors --------------------------------------------------------------------------------------------
