@@ -33,14 +33,16 @@ final class PolicyCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-            description = {"Run a policy: probes on its functions, its selectors evaluated in the kernel on every call "
-                    + "(matchArgs on go_string and integer arguments, matchPIDs), then its actions: Post (an event, with the "
-                    + "policy's name, message and tags), NoPost, Sigkill, Signal. Until Ctrl-C, or until -c's command exits.", ""},
+            description = {"Run policies until Ctrl-C, or until -c's command exits. Uprobe hooks: probes on the named Go "
+                    + "functions, selectors evaluated in the kernel on every call (matchArgs on go_string and integer arguments, "
+                    + "matchPIDs), then Post (an event with the policy's name, message and tags), NoPost, Sigkill or Signal. "
+                    + "LSM hooks (file_open, bprm_check_security; kernels with BPF LSM): path filters, then Post, NoPost or "
+                    + "Override argError, which makes the open or exec fail.", ""},
             footer = {"", "Not run yet (refused by name): matchBinaries, matchPIDs followForks, Override (clearGoString needs a "
                     + "kernel that lets uprobe programs write registers)."})
     static final class Run implements Callable<Integer> {
-        @Parameters(index = "0..*", arity = "1..*", paramLabel = "POLICY", description = "TracingPolicy YAML files: any number of "
-                + "LSM-hook policies (they share one program per hook), or one with a uprobe hook")
+        @Parameters(index = "0..*", arity = "1..*", paramLabel = "POLICY", description = "TracingPolicy YAML files, any number: "
+                + "uprobe policies run together in one sensor, LSM-hook policies share one program per hook (one kind per run)")
         List<Path> files;
 
         Path file;

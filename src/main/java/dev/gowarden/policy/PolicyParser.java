@@ -60,6 +60,8 @@ public final class PolicyParser {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PolicyException(file + ": no such file");
         } catch (IOException e) {
             throw new PolicyException(file + ": cannot read: " + e.getMessage());
         }
